@@ -1,0 +1,7 @@
+"""``python -m dlenv``: see ``dlenv.cli``."""
+
+import sys
+
+from dlenv.cli import main
+
+sys.exit(main())

@@ -1,0 +1,109 @@
+"""The TensorFlow backend (Keras's default): see ``dlenv.backends`` for the interface."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Any, Callable
+
+from dlenv import devices as devices_mod
+from dlenv.backends import logical_cpus, virtual_cpus
+from dlenv.devices import DeviceInfo
+
+NAME = "tensorflow"
+PACKAGE = "tensorflow"
+INSTALL_HINT = "pip install tensorflow"
+
+
+def load() -> None:
+    import tensorflow as tf
+
+    # Both must happen before TensorFlow initialises its runtime (the first op).
+    for gpu in tf.config.list_physical_devices("GPU"):
+        tf.config.experimental.set_memory_growth(gpu, True)
+    count = virtual_cpus()
+    if count > 1:
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(count)])
+    import keras  # noqa: F401  (fixes Keras on this backend)
+
+
+def versions() -> dict[str, str]:
+    import keras
+    import tensorflow as tf
+
+    build = tf.sysconfig.get_build_info()
+    out = {"tensorflow": tf.__version__, "keras": keras.__version__}
+    for key in ("cuda_version", "cudnn_version"):
+        if build.get(key):
+            out[key.replace("_version", "")] = str(build[key])
+    return out
+
+
+def _gpu_memory_totals() -> list[int]:
+    """Total memory per GPU in bytes from nvidia-smi; TensorFlow does not report it."""
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=memory.total", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [int(line) * 2**20 for line in out.split() if line.strip().isdigit()]
+
+
+def devices() -> list[DeviceInfo]:
+    import tensorflow as tf
+
+    found = logical_cpus(devices_mod.cpu_info(), virtual_cpus())
+    totals = _gpu_memory_totals()
+    driver = devices_mod.nvidia_driver_version()
+    for i, gpu in enumerate(tf.config.list_physical_devices("GPU")):
+        details = tf.config.experimental.get_device_details(gpu)
+        cc = details.get("compute_capability")
+        found.append(DeviceInfo(
+            id=f"gpu:{i}", kind="gpu", name=details.get("device_name", gpu.name),
+            memory_bytes=totals[i] if i < len(totals) else None,
+            compute_capability=f"{cc[0]}.{cc[1]}" if cc else None, driver=driver))
+    for i, tpu in enumerate(tf.config.list_logical_devices("TPU")):
+        found.append(DeviceInfo(id=f"tpu:{i}", kind="tpu", name=os.environ.get("TPU_ACCELERATOR_TYPE", "TPU")))
+    return found
+
+
+def sync(value: Any) -> None:
+    import tensorflow as tf
+
+    tf.test.experimental.sync_devices()
+
+
+def free_memory(device_id: str) -> int | None:
+    if device_id.startswith("cpu"):
+        import psutil
+
+        return psutil.virtual_memory().available
+    import tensorflow as tf
+
+    index = int(device_id.split(":")[1])
+    totals = _gpu_memory_totals()
+    if index >= len(totals):
+        return None
+    used = tf.config.experimental.get_memory_info(f"GPU:{index}")["current"]
+    return totals[index] - used
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    import tensorflow as tf
+
+    return isinstance(exc, tf.errors.ResourceExhaustedError) or "OOM when allocating" in str(exc)
+
+
+def matmul(a: Any, b: Any) -> Any:
+    import tensorflow as tf
+
+    return tf.linalg.matmul(a, b)
+
+
+def elementwise(op: str) -> Callable[[Any, Any], Any]:
+    import tensorflow as tf
+
+    return {"add": tf.math.add, "multiply": tf.math.multiply}[op]
+

@@ -1,0 +1,333 @@
+"""The command line: ``python -m dlenv devices|run`` (also what a Colab notebook runs).
+
+Exit codes: 0 success; 2 bad input (one line naming the value and what is allowed, no
+traceback); 3 a requested measurement failed (the results that succeeded are written).
+
+Everything that can be checked without a framework is checked before one is imported.
+A run on one backend measures in this process; several backends run one child process
+each (Keras fixes its backend at import) and their result files are merged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+from dlenv import backends, results
+from dlenv.workloads import DTYPES, ELEMENTWISE_OPS, MODES, CNN, MLP, Elementwise, Matmul, WorkloadError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
+DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")
+
+
+class CliError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see: python -m dlenv {self.prog.split()[-1]} --help)")
+
+
+# ---------------------------------------------------------------- argument parsing
+
+def _int_list(flag: str, text: str, lo: int = 1, hi: int = 65536) -> list[int]:
+    values = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item.isdigit() or not lo <= int(item) <= hi:
+            raise CliError(f"{flag}: {item!r} is not allowed; give whole numbers from {lo} to {hi}, "
+                           f"separated by commas (e.g. {lo},{min(hi, lo * 64)})")
+        values.append(int(item))
+    return values
+
+
+def _matmul_shapes(text: str) -> list[tuple[int, int, int]]:
+    shapes = []
+    for item in text.split(","):
+        parts = item.strip().lower().split("x")
+        if len(parts) not in (1, 3):
+            raise CliError(f"--sizes: {item!r} is not a size; give N (square) or MxNxK, e.g. 256,1024,512x256x128")
+        dims = _int_list("--sizes", ",".join(parts))
+        shapes.append((dims[0],) * 3 if len(dims) == 1 else tuple(dims))
+    return shapes
+
+
+def _choice_list(flag: str, text: str, allowed: Sequence[str]) -> list[str]:
+    chosen = [item.strip() for item in text.split(",")]
+    for item in chosen:
+        if item not in allowed:
+            raise CliError(f"{flag}: unknown value {item!r}; choose from {', '.join(allowed)}")
+    return chosen
+
+
+def _positive_float(flag: str, lo: float, hi: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not lo <= value <= hi:  # NaN fails this too
+            raise CliError(f"{flag}: {text!r} is not allowed; give a number from {lo:g} to {hi:g}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dlenv", description="Measure deep-learning workloads on every device and backend.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    devices = sub.add_parser("devices", help="list the devices each backend sees, with peak FLOP/s")
+    _add_common(devices)
+    devices.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    devices.add_argument("--measure", action="store_true",
+                         help="also measure each device's ceiling (best large-matmul GFLOP/s, float32)")
+
+    run = sub.add_parser("run", help="measure a workload")
+    run.add_argument("workload", choices=["matmul", "elementwise", "mlp", "cnn"])
+    _add_common(run)
+    run.add_argument("--devices", default="cpu", help="cpu, gpu, tpu, all, or ids like gpu:1 (comma-separated)")
+    run.add_argument("--dtype", default="float32", help=f"one or more of {', '.join(DTYPES)}")
+    run.add_argument("--sizes", default="256,1024", help="matmul/elementwise: N or MxNxK, comma-separated")
+    run.add_argument("--op", default="add", help=f"elementwise: {', '.join(ELEMENTWISE_OPS)}")
+    run.add_argument("--depth", default=None, help="mlp/cnn: layers (comma-separated to sweep)")
+    run.add_argument("--width", default="512", help="mlp: units per layer")
+    run.add_argument("--input", default="784", help="mlp: input features")
+    run.add_argument("--filters", default="32", help="cnn: filters per conv layer")
+    run.add_argument("--image", default="32", help="cnn: image height and width")
+    run.add_argument("--channels", default="3", help="cnn: input channels")
+    run.add_argument("--batch", default=None, help="mlp/cnn: batch size (comma-separated to sweep)")
+    run.add_argument("--mode", default="inference", help=f"mlp/cnn: {', '.join(MODES)} (or both)")
+    run.add_argument("--timing", default="synced", choices=["synced", "naive", "both"],
+                     help="naive leaves the device sync out of the clock, to show why it matters")
+    run.add_argument("--budget", type=_positive_float("--budget", 0.05, 600), default=3.0,
+                     help="seconds of sampling per measurement (default 3)")
+    run.add_argument("--peak", default="table", choices=["table", "measured"],
+                     help="%% of peak against the spec table/CPU estimate, or a measured ceiling")
+    run.add_argument("--out", type=Path, help="write the results JSON here")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", default="tensorflow", help="tensorflow, jax, torch or all (installed ones)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads to use (default: all)")
+    parser.add_argument("--virtual-cpus", type=int, default=None,
+                        help="split the CPU into this many logical devices (to try multi-device runs)")
+
+
+def workload_specs(args: argparse.Namespace) -> list:
+    """Every spec the arguments ask for (a sweep is the product of the lists)."""
+    dtypes = _choice_list("--dtype", args.dtype, DTYPES)
+    try:
+        if args.workload == "matmul":
+            return [Matmul(m, n, k, dt) for dt in dtypes for m, n, k in _matmul_shapes(args.sizes)]
+        if args.workload == "elementwise":
+            ops = _choice_list("--op", args.op, ELEMENTWISE_OPS)
+            return [Elementwise(n, op, dt) for dt in dtypes for op in ops
+                    for n in _int_list("--sizes", args.sizes)]
+        modes = _choice_list("--mode", args.mode, MODES)
+        depths = _int_list("--depth", args.depth or ("4" if args.workload == "mlp" else "3"), 1, 64)
+        batches = _int_list("--batch", args.batch or ("64" if args.workload == "mlp" else "32"))
+        if args.workload == "mlp":
+            return [MLP(depth=d, width=w, batch=b, mode=mo, input_dim=i, dtype=dt)
+                    for dt, mo, d, w, b, i in itertools.product(
+                        dtypes, modes, depths, _int_list("--width", args.width, 1, 16384), batches,
+                        _int_list("--input", args.input))]
+        return [CNN(depth=d, filters=f, batch=b, mode=mo, image=im, channels=c, dtype=dt)
+                for dt, mo, d, f, b, im, c in itertools.product(
+                    dtypes, modes, depths, _int_list("--filters", args.filters, 1, 2048), batches,
+                    _int_list("--image", args.image, 4, 1024), _int_list("--channels", args.channels, 1, 64))]
+    except WorkloadError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _backend_names(text: str) -> list[str]:
+    names = backends.installed() if text == "all" else [text]
+    for name in names:
+        try:
+            backends.require(name)
+        except backends.BackendError as exc:
+            raise CliError(str(exc)) from exc
+    return names
+
+
+def _check_common(args: argparse.Namespace) -> None:
+    ncpu = len(os.sched_getaffinity(0))
+    if args.threads is not None and not 1 <= args.threads <= ncpu:
+        raise CliError(f"--threads: {args.threads} is not allowed; this machine has {ncpu} usable CPUs (1 to {ncpu})")
+    if args.virtual_cpus is not None and not 1 <= args.virtual_cpus <= 16:
+        raise CliError(f"--virtual-cpus: {args.virtual_cpus} is not allowed; give 1 to 16")
+
+
+def _device_tokens(text: str) -> list[str]:
+    tokens = [t.strip().lower() for t in text.split(",")]
+    for token in tokens:
+        if not DEVICE_TOKEN.match(token):
+            raise CliError(f"--devices: unknown device {token!r}; use cpu, gpu, tpu, all or an id like gpu:0")
+    return tokens
+
+
+def resolve_devices(tokens: list[str], available: list, backend_name: str) -> list:
+    """The devices named by ``tokens`` among ``available``, in order, without repeats."""
+    chosen: list = []
+    for token in tokens:
+        matches = [d for d in available if token == "all" or d.kind == token or d.id == token]
+        if not matches:
+            have = ", ".join(d.id for d in available)
+            raise CliError(f"--devices: no {token} device found by the {backend_name} backend here; available: {have}")
+        chosen += [d for d in matches if d not in chosen]
+    return chosen
+
+
+# ---------------------------------------------------------------- commands
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        _check_common(args)
+        if args.command == "devices":
+            return cmd_devices(args)
+        return cmd_run(args, argv)
+    except CliError as exc:
+        print(f"dlenv: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    names = _backend_names(args.backend)
+    if len(names) > 1:
+        reports = [_child_json(["devices", "--json", *_common_flags(args), "--backend", n]) for n in names]
+    else:
+        reports = [_devices_report(names[0], args)]
+    if args.json:
+        print(json.dumps(reports if len(reports) > 1 else reports[0], indent=1, ensure_ascii=False))
+    else:
+        from dlenv import report
+
+        for rep in reports:
+            report.print_devices(rep)
+    return EXIT_OK
+
+
+def _devices_report(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    from dlenv import devices, execute
+
+    backend = execute.prepare(name, args.threads, args.virtual_cpus)
+    entries = []
+    for device in backend.devices():
+        measured = execute.measure_ceiling(device, "float32", backend) if args.measure else None
+        peaks = {dt: devices.peak_for(device, dt, measured if dt == "float32" else None) for dt in DTYPES}
+        entries.append({**device.to_dict(),
+                        "peak": {dt: p.__dict__ for dt, p in peaks.items() if p is not None},
+                        "measured_ceiling_gflops": measured})
+    return {"backend": name, "versions": backend.versions(), "devices": entries}
+
+
+def _common_flags(args: argparse.Namespace) -> list[str]:
+    flags = []
+    if args.threads:
+        flags += ["--threads", str(args.threads)]
+    if args.virtual_cpus:
+        flags += ["--virtual-cpus", str(args.virtual_cpus)]
+    return flags
+
+
+def _child(argv: list[str]) -> subprocess.CompletedProcess:
+    # A fresh interpreter per backend: Keras picks its backend once per process.
+    return subprocess.run([sys.executable, "-m", "dlenv", *argv], stdout=subprocess.PIPE, text=True)
+
+
+def _child_json(argv: list[str]) -> dict[str, Any]:
+    done = _child(argv)
+    if done.returncode != EXIT_OK:
+        raise CliError(f"the {argv[-1]} backend could not list its devices (exit {done.returncode})")
+    return json.loads(done.stdout)
+
+
+def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
+    specs = workload_specs(args)
+    tokens = _device_tokens(args.devices)
+    names = _backend_names(args.backend)
+    if len(names) > 1:
+        return _run_children(names, argv, args)
+    from dlenv import execute
+
+    backend = execute.prepare(names[0], args.threads, args.virtual_cpus)
+    chosen = resolve_devices(tokens, backend.devices(), names[0])
+    tasks = _plan(specs, chosen, backend, args.timing)
+    doc = _measure_all(tasks, backend, args)
+    return _finish(doc, args)
+
+
+def _plan(specs: list, chosen: list, backend: Any, timing: str) -> list:
+    from dlenv import execute
+
+    timings = execute.TIMINGS if timing == "both" else (timing,)
+    tasks = []
+    for spec in specs:
+        for device in chosen:
+            problem = execute.check(spec, device, backend)
+            if problem:
+                raise CliError(problem)
+            tasks.append(execute.Task(spec, device, timings))
+    return tasks
+
+
+def _measure_all(tasks: list, backend: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from dlenv import environment, execute, report
+    from dlenv.timing import TimingSettings
+
+    settings = TimingSettings(budget_s=args.budget)
+    records, errors, ceilings = [], [], {}
+    with report.Progress(len(tasks), enabled=not args.quiet) as progress:
+        for task in tasks:
+            progress.start(f"{backend.NAME} {task.device.id} {task.spec.label()}")
+            try:
+                key = (task.device.id, task.spec.dtype)
+                if args.peak == "measured" and key not in ceilings:
+                    ceilings[key] = execute.measure_ceiling(task.device, task.spec.dtype, backend, settings)
+                records += execute.run_task(task, backend, settings, ceilings.get(key), progress.sample)
+            except execute.MeasurementFailed as exc:
+                errors.append({"workload": task.spec.name, "params": task.spec.params(), "backend": backend.NAME,
+                               "device": task.device.id, "dtype": task.spec.dtype,
+                               "error": str(exc), "hint": exc.hint})
+                progress.fail(f"{exc} ({exc.hint})")
+            progress.advance()
+    env = environment.collect(backend, backend.devices())
+    return results.make_document(records, env, errors)
+
+
+def _run_children(names: list[str], argv: list[str], args: argparse.Namespace) -> int:
+    docs, codes = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            out = Path(tmp) / f"{name}.json"
+            code = _child([*argv, "--backend", name, "--out", str(out), "--quiet"]).returncode
+            codes.append(code)
+            if out.exists():
+                docs.append(results.load(out))
+    if EXIT_BAD_INPUT in codes or not docs:
+        return EXIT_BAD_INPUT if EXIT_BAD_INPUT in codes else EXIT_FAILED
+    return _finish(results.merge_documents(docs), args)
+
+
+def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
+    from dlenv import report
+
+    if args.out:
+        results.dump(doc, args.out)
+    if not args.quiet:
+        report.print_results(doc)
+    for error in doc["errors"]:
+        print(f"dlenv: failed: {error['error']} ({error['hint']})", file=sys.stderr)
+    return EXIT_FAILED if doc["errors"] else EXIT_OK

@@ -1,0 +1,47 @@
+"""Who measured, on what: the environment record stored with every result file."""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import datetime, timezone
+from types import ModuleType
+from typing import Any
+
+import dlenv
+from dlenv.devices import DeviceInfo, cpu_info
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                    "TF_NUM_INTEROP_THREADS", "XLA_FLAGS")
+
+
+def runtime() -> str:
+    """Where this process runs: "colab", "streamlit-cloud" or "local"."""
+    if "COLAB_RELEASE_TAG" in os.environ or "COLAB_GPU" in os.environ:
+        return "colab"
+    # Streamlit Community Cloud runs apps as "appuser" from a checkout under /mount/src.
+    if os.environ.get("HOME") == "/home/appuser" or os.getcwd().startswith("/mount/src"):
+        return "streamlit-cloud"
+    return "local"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def collect(backend: ModuleType, devices: list[DeviceInfo]) -> dict[str, Any]:
+    """The environment of this (measuring) process, for a result file."""
+    cpu = cpu_info()
+    return {
+        "dlenv": dlenv.__version__,
+        "machine": os.environ.get("DLENV_MACHINE") or platform.node() or "unknown",
+        "runtime": runtime(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "frameworks": backend.versions(),
+        "cpu": cpu.to_dict(),
+        "devices": [d.to_dict() for d in devices],
+        "threads": {"usable_cpus": len(os.sched_getaffinity(0)),
+                    **{var: os.environ[var] for var in THREAD_VARIABLES if var in os.environ}},
+        "collected_at": now_iso(),
+    }

@@ -1,0 +1,124 @@
+"""Run workload specs in this process, on one backend: what a measuring process does.
+
+The order is always: ``prepare`` the process (environment, then the framework import),
+``check`` every task before any runs (bad dtype, not enough memory), then ``run_task``
+each, which builds the step inside the device scope, times it and turns the
+``Measurement`` into a result record (see ``dlenv.results`` for the fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable
+
+from dlenv import backends, devices, programs
+from dlenv.environment import now_iso
+from dlenv.timing import Measurement, TimingSettings, measure
+from dlenv.workloads import Elementwise, Matmul, Workload
+
+MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
+TIMINGS = ("synced", "naive")
+
+
+class MeasurementFailed(RuntimeError):
+    """A task that failed while running; ``hint`` says what to try instead."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def prepare(backend_name: str, threads: int | None = None, virtual_cpus: int | None = None) -> ModuleType:
+    """Configure this process for ``backend_name`` and import it. Once per process."""
+    backend = backends.require(backend_name)
+    backends.configure_process(backend_name, threads, virtual_cpus)
+    backend.load()
+    return backend
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:.1f} GiB"
+
+
+def check(spec: Workload, device: devices.DeviceInfo, backend: ModuleType) -> str | None:
+    """Why ``spec`` cannot run on ``device`` (one sentence saying what to change), or None."""
+    problem = backends.dtype_problem(device, spec.dtype)
+    if problem:
+        return problem
+    free = backend.free_memory(device.id)
+    if free is None or spec.memory_bytes() <= free * MEMORY_HEADROOM:
+        return None
+    message = f"{spec.label()} needs about {_gib(spec.memory_bytes())} but {device.id} has {_gib(free)} free"
+    if isinstance(spec, (Matmul, Elementwise)):
+        return f"{message}; the largest size that fits is {spec.largest_square_fitting(int(free * MEMORY_HEADROOM))}"
+    return f"{message}; use a smaller batch, width or depth"
+
+
+@dataclass(frozen=True)
+class Task:
+    spec: Workload
+    device: devices.DeviceInfo
+    timings: tuple[str, ...] = ("synced",)
+
+
+def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingSettings(),
+             measured_peak: float | None = None,
+             on_sample: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """Measure one task; one result record per timing (synced, naive)."""
+    import keras
+
+    try:
+        with keras.device(task.device.id):
+            step = programs.build(task.spec, backend)
+            measurements = [measure(step, backend.sync, settings, naive=(t == "naive"), on_sample=on_sample)
+                            for t in task.timings]
+    except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
+        raise _explain(exc, task, backend) from exc
+    return [result_record(task.spec, backend.NAME, task.device, m, measured_peak) for m in measurements]
+
+
+def _explain(exc: Exception, task: Task, backend: ModuleType) -> MeasurementFailed:
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    if isinstance(exc, MemoryError) or backend.is_out_of_memory(exc):
+        return MeasurementFailed(f"{task.spec.label()} ran out of memory on {task.device.id}",
+                                 "use a smaller size or batch, or another device")
+    return MeasurementFailed(f"{task.spec.label()} failed on {task.device.id}: {first_line}",
+                             "check the parameters; report a bug if it persists")
+
+
+def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo, m: Measurement,
+                  measured_peak: float | None = None) -> dict[str, Any]:
+    """A result record (``dlenv.results`` schema) from a measurement."""
+    gflops = spec.flops() / m.median / 1e9
+    peak = devices.peak_for(device, spec.dtype, measured_peak)
+    pct, exceeded = devices.percent_of_peak(gflops, peak)
+    record = {
+        "workload": spec.name, "params": spec.params(), "label": spec.label(),
+        "backend": backend_name, "device": device.id, "device_name": device.name,
+        "device_kind": device.kind, "dtype": spec.dtype,
+        **m.to_dict(),
+        "flops": spec.flops(), "bytes": spec.bytes_moved(), "memory_bytes": spec.memory_bytes(),
+        "gflops": gflops, "gbps": spec.bytes_moved() / m.median / 1e9,
+        "samples_per_s": spec.batch_size / m.median if spec.batch_size else None,
+        "peak_gflops": peak.gflops if peak else None, "peak_source": peak.source if peak else None,
+        "pct_of_peak": pct, "peak_exceeded": exceeded,
+        "measured_at": now_iso(),
+    }
+    if exceeded:
+        record["note"] = (f"faster than the {peak.source} peak of {peak.gflops:.0f} GFLOP/s: that peak is too "
+                          "low (a virtual machine can hide the real clock); use a measured peak")
+    return record
+
+
+def ceiling_spec(device: devices.DeviceInfo, dtype: str) -> Matmul:
+    """The matmul whose best throughput is quoted as a device's measured ceiling."""
+    return Matmul.square(2048 if device.kind == "cpu" else 8192, dtype)
+
+
+def measure_ceiling(device: devices.DeviceInfo, dtype: str, backend: ModuleType,
+                    settings: TimingSettings = TimingSettings()) -> float:
+    """Best GFLOP/s of a large matmul on ``device``: the "maximum achievable" rate."""
+    spec = ceiling_spec(device, dtype)
+    record = run_task(Task(spec, device), backend, settings)[0]
+    return spec.flops() / record["min_s"] / 1e9

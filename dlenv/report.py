@@ -1,0 +1,93 @@
+"""What the command line prints: a progress bar on stderr and readable tables on stdout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as _RichProgress
+from rich.table import Table
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+class Progress:
+    """A bar over tasks; the description shows the current task and its sample count."""
+
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        self._bar = _RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=_err, disable=not enabled, transient=False)
+        self._task = self._bar.add_task("starting", total=total)
+        self._label = ""
+
+    def __enter__(self) -> Progress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def start(self, label: str) -> None:
+        self._label = label
+        self._bar.update(self._task, description=label)
+
+    def sample(self, n: int) -> None:
+        self._bar.update(self._task, description=f"{self._label} (sample {n})")
+
+    def fail(self, message: str) -> None:
+        self._bar.console.print(f"[red]failed:[/red] {message}", markup=True, highlight=False)
+
+    def advance(self) -> None:
+        self._bar.advance(self._task)
+
+
+def _fmt_time(seconds: float) -> str:
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def _throughput(r: dict[str, Any]) -> str:
+    if r["workload"] == "elementwise":
+        return f"{r['gbps']:.1f} GB/s"
+    text = f"{r['gflops']:.1f} GFLOP/s"
+    if r.get("samples_per_s"):
+        text += f", {r['samples_per_s']:.0f} samples/s"
+    return text
+
+
+def _peak(r: dict[str, Any]) -> str:
+    if r.get("pct_of_peak") is None:
+        return "-"
+    flag = " (peak too low!)" if r.get("peak_exceeded") else ""
+    return f"{r['pct_of_peak']:.0f}% of {r['peak_source']}{flag}"
+
+
+def print_results(doc: dict[str, Any]) -> None:
+    table = Table(title=f"dlenv results on {doc['environment'].get('machine', '?')}")
+    for column in ("workload", "backend", "device", "timing", "median", "IQR", "first call", "throughput",
+                   "of peak"):
+        table.add_column(column, justify="right" if column in ("median", "IQR", "first call") else "left")
+    for r in doc["results"]:
+        iqr = f"{100 * r['iqr_s'] / r['median_s']:.1f}%" + (" noisy" if r["noisy"] else "")
+        table.add_row(r.get("label", r["workload"]), r["backend"], r["device"], r["timing"],
+                      _fmt_time(r["median_s"]), iqr, _fmt_time(r["first_call_s"]), _throughput(r), _peak(r))
+    _out.print(table)
+
+
+def print_devices(report: dict[str, Any]) -> None:
+    versions = ", ".join(f"{k} {v}" for k, v in report["versions"].items())
+    table = Table(title=f"{report['backend']} backend ({versions})")
+    for column in ("id", "name", "memory", "details", "float32 peak", "bfloat16 peak"):
+        table.add_column(column)
+    for d in report["devices"]:
+        memory = f"{d['memory_bytes'] / 2**30:.1f} GiB" if d.get("memory_bytes") else "-"
+        details = (f"{d['cores']} cores, {', '.join(d['simd'][-3:])}" if d["kind"] == "cpu"
+                   else f"compute {d.get('compute_capability') or '-'}, driver {d.get('driver') or '-'}")
+        peaks = [f"{p['gflops']:.0f} GFLOP/s ({p['source']})" if p else "-"
+                 for p in (d["peak"].get("float32"), d["peak"].get("bfloat16"))]
+        table.add_row(d["id"], d["name"], memory, details, *peaks)
+    _out.print(table)
