@@ -8,6 +8,7 @@ each, which builds the step inside the device scope, times it and turns the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable
@@ -68,14 +69,24 @@ def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingS
     """Measure one task; one result record per timing (synced, naive)."""
     import keras
 
+    present = _device_ids(backend)
+    if task.device.id not in present:
+        # TensorFlow would quietly run on the CPU instead (soft device placement).
+        raise MeasurementFailed(f"there is no device {task.device.id} for the {backend.NAME} backend here",
+                                f"choose one of {', '.join(present)}")
     try:
-        with keras.device(task.device.id):
+        with keras.device(backend.keras_device(task.device.id)):
             step = programs.build(task.spec, backend)
             measurements = [measure(step, backend.sync, settings, naive=(t == "naive"), on_sample=on_sample)
                             for t in task.timings]
     except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
         raise _explain(exc, task, backend) from exc
     return [result_record(task.spec, backend.NAME, task.device, m, measured_peak) for m in measurements]
+
+
+@functools.cache
+def _device_ids(backend: ModuleType) -> tuple[str, ...]:
+    return tuple(d.id for d in backend.devices())  # devices do not change within a process
 
 
 def _explain(exc: Exception, task: Task, backend: ModuleType) -> MeasurementFailed:
@@ -105,9 +116,12 @@ def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo,
         "pct_of_peak": pct, "peak_exceeded": exceeded,
         "measured_at": now_iso(),
     }
-    if exceeded:
+    if m.timing == "naive":
+        record["note"] = ("naive timing: the clock stopped before the device finished, so this shows the time "
+                          "to queue the work, not to do it")
+    elif exceeded:
         record["note"] = (f"faster than the {peak.source} peak of {peak.gflops:.0f} GFLOP/s: that peak is too "
-                          "low (a virtual machine can hide the real clock); use a measured peak")
+                          "low (a virtual machine can hide the real clock); use --peak measured")
     return record
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as _RichProgress
 from rich.table import Table
 
-_out = Console()
+# Piped output (a log, a notebook cell) has no terminal width: give tables room
+# instead of Rich's 80-column default, which squeezes them into ellipses.
+_out = Console(width=None if sys.stdout.isatty() else 200)
 _err = Console(stderr=True)
 
 
@@ -62,20 +66,22 @@ def _throughput(r: dict[str, Any]) -> str:
 def _peak(r: dict[str, Any]) -> str:
     if r.get("pct_of_peak") is None:
         return "-"
-    flag = " (peak too low!)" if r.get("peak_exceeded") else ""
-    return f"{r['pct_of_peak']:.0f}% of {r['peak_source']}{flag}"
+    flag = " (!)" if r.get("peak_exceeded") else ""
+    return f"{r['pct_of_peak']:.0f}% {r['peak_source']}{flag}"
 
 
 def print_results(doc: dict[str, Any]) -> None:
-    table = Table(title=f"dlenv results on {doc['environment'].get('machine', '?')}")
-    for column in ("workload", "backend", "device", "timing", "median", "IQR", "first call", "throughput",
-                   "of peak"):
-        table.add_column(column, justify="right" if column in ("median", "IQR", "first call") else "left")
+    table = Table(title=f"dlenv results on {doc['environment'].get('machine', '?')}", box=box.SIMPLE)
+    for column in ("workload", "where", "timing", "median", "IQR", "1st call", "throughput", "of peak"):
+        table.add_column(column, justify="right" if column in ("median", "IQR", "1st call") else "left")
     for r in doc["results"]:
         iqr = f"{100 * r['iqr_s'] / r['median_s']:.1f}%" + (" noisy" if r["noisy"] else "")
-        table.add_row(r.get("label", r["workload"]), r["backend"], r["device"], r["timing"],
+        table.add_row(r.get("label", r["workload"]), f"{r['backend']} {r['device']}", r["timing"],
                       _fmt_time(r["median_s"]), iqr, _fmt_time(r["first_call_s"]), _throughput(r), _peak(r))
     _out.print(table)
+    for r in doc["results"]:
+        if r.get("note"):
+            _out.print(f"note ({r.get('label')}, {r['device']}, {r['timing']}): {r['note']}", highlight=False)
 
 
 def print_devices(report: dict[str, Any]) -> None:

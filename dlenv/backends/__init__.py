@@ -6,6 +6,7 @@ Each of ``tensorflow``, ``jax`` and ``torch`` here provides:
     load(virtual_cpus)         import the framework and Keras, apply runtime settings
     versions() -> dict         framework, Keras and related versions
     devices() -> [DeviceInfo]  every device the framework sees, with stable ids
+    keras_device(device_id)    the name ``keras.device`` needs for that device
     sync(value)                wait until the work that produced ``value`` is done
     free_memory(device_id)     bytes free on a device, or None when unknown
     is_out_of_memory(exc)      whether an exception is this framework's OOM error

@@ -69,6 +69,11 @@ def devices() -> list[DeviceInfo]:
     return found
 
 
+def keras_device(device_id: str) -> str:
+    """The name to give ``keras.device`` for a device id."""
+    return device_id
+
+
 def sync(value: Any) -> None:
     import tensorflow as tf
 

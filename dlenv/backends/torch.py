@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from dlenv import devices as devices_mod
+from dlenv.backends import logical_cpus, virtual_cpus
 from dlenv.devices import DeviceInfo
 
 NAME = "torch"
@@ -35,7 +36,8 @@ def versions() -> dict[str, str]:
 def devices() -> list[DeviceInfo]:
     import torch
 
-    found = [devices_mod.cpu_info()]
+    # torch has no logical CPU devices, but accepts "cpu:1": the split shares the cores.
+    found = logical_cpus(devices_mod.cpu_info(), virtual_cpus())
     driver = devices_mod.nvidia_driver_version()
     for i in range(torch.cuda.device_count()):
         props = torch.cuda.get_device_properties(i)
@@ -45,12 +47,19 @@ def devices() -> list[DeviceInfo]:
     return found
 
 
+def keras_device(device_id: str) -> str:
+    """The name to give ``keras.device`` for a device id."""
+    # Keras moves each new torch variable with .to(device); .to("cpu:0") copies a
+    # tensor whose device is "cpu", leaving a non-leaf copy that gets no gradient
+    # ("No gradients provided for any variable"). Plain "cpu" avoids the copy.
+    return "cpu" if device_id.startswith("cpu") else device_id
+
+
 def sync(value: Any) -> None:
     import torch
 
-    device = getattr(value, "device", None)
-    if device is not None and device.type == "cuda":
-        torch.cuda.synchronize(device)
+    if isinstance(value, torch.Tensor) and value.device.type == "cuda":
+        torch.cuda.synchronize(value.device)
     # CPU tensors are computed synchronously; host values (numpy) are already done.
 
 
