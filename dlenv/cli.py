@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seconds of sampling per measurement (default 3)")
     run.add_argument("--peak", default="table", choices=["table", "measured"],
                      help="%% of peak against the spec table/CPU estimate, or a measured ceiling")
-    run.add_argument("--out", type=Path, help="write the results JSON here")
+    run.add_argument("--out", type=Path, help="write the results here: JSON, or CSV if the name ends in .csv")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     return parser
 
@@ -324,7 +324,9 @@ def _run_children(names: list[str], argv: list[str], args: argparse.Namespace) -
 def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
     from dlenv import report
 
-    if args.out:
+    if args.out and args.out.suffix.lower() == ".csv":
+        args.out.write_text(results.to_csv(doc), encoding="utf-8")  # formula-safe cells
+    elif args.out:
         results.dump(doc, args.out)
     if not args.quiet:
         report.print_results(doc)

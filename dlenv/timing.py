@@ -53,6 +53,7 @@ class Measurement:
     calls_per_sample: int
     first_call_s: float
     timing: str = "synced"  # or "naive": sync left out of the timed region
+    wall_s: float | None = None  # the whole measurement, first call and calibration included
 
     @property
     def n(self) -> int:
@@ -98,7 +99,7 @@ class Measurement:
             "median_s": self.median, "iqr_s": self.iqr, "q1_s": q1, "q3_s": q3,
             "min_s": self.min, "mean_s": self.mean, "n_samples": self.n,
             "calls_per_sample": self.calls_per_sample, "samples_s": list(self.samples),
-            "first_call_s": self.first_call_s, "noisy": self.noisy,
+            "first_call_s": self.first_call_s, "noisy": self.noisy, "wall_s": self.wall_s,
         }
 
 
@@ -115,13 +116,18 @@ def _timed(fn: Callable[[], Any], sync: Callable[[Any], None], calls: int, naive
     return elapsed / calls
 
 
-def _calls_per_sample(fn: Callable[[], Any], sync: Callable[[Any], None], min_sample_s: float) -> int:
-    """Double the call count until one batch of calls lasts ``min_sample_s`` (synced)."""
+def _calls_per_sample(fn: Callable[[], Any], sync: Callable[[Any], None],
+                      min_sample_s: float) -> tuple[int, float]:
+    """Grow the call count until one batch of calls lasts ``min_sample_s`` (synced).
+
+    Returns the count and the seconds per call of that last batch, which is a valid
+    synced sample in its own right (it saves one long call on big workloads).
+    """
     calls = 1
     while True:
         per_call = _timed(fn, sync, calls, naive=False)
         if per_call * calls >= min_sample_s:
-            return calls
+            return calls, per_call
         # Jump close to the target at once rather than doubling from 1 for tiny calls.
         calls = max(2 * calls, int(min_sample_s / max(per_call, 1e-9) * 1.2))
 
@@ -142,8 +148,8 @@ def measure(fn: Callable[[], Any], sync: Callable[[Any], None],
     sync(fn())
     first_call_s = time.perf_counter() - start
 
-    calls = _calls_per_sample(fn, sync, settings.min_sample_s)
-    samples: list[float] = []
+    calls, calibration = _calls_per_sample(fn, sync, settings.min_sample_s)
+    samples: list[float] = [] if naive else [calibration]
     started = time.perf_counter()
     while len(samples) < settings.max_samples:
         samples.append(_timed(fn, sync, calls, naive))
@@ -154,4 +160,5 @@ def measure(fn: Callable[[], Any], sync: Callable[[Any], None],
             break
         if n >= settings.hard_min_samples and time.perf_counter() - started >= settings.budget_s:
             break
-    return Measurement(tuple(samples), calls, first_call_s, "naive" if naive else "synced")
+    return Measurement(tuple(samples), calls, first_call_s, "naive" if naive else "synced",
+                       wall_s=time.perf_counter() - start)

@@ -123,3 +123,13 @@ def test_an_out_of_memory_failure_mid_run_keeps_the_results_that_succeeded(tmp_p
     assert [r["params"]["m"] for r in doc["results"]] == [128]
     [error] = doc["errors"]
     assert "ran out of memory" in error["error"] and "smaller size" in error["hint"]
+
+
+def test_csv_output_can_be_read_back(tmp_path):
+    out = tmp_path / "r.csv"
+    done = run_dlenv("run", "elementwise", "--sizes", "64", "--op", "add,multiply", "--backend", "jax",
+                     "--out", str(out), "--budget", "0.2", "--quiet")
+    assert done.returncode == 0, done.stderr[-2000:]
+    doc = results.from_csv(out.read_text(encoding="utf-8"))
+    assert [r["params"]["op"] for r in doc["results"]] == ["add", "multiply"]
+    assert all(r["gbps"] > 0 for r in doc["results"])
