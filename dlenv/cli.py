@@ -18,11 +18,12 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from dlenv import backends, results
-from dlenv.workloads import DTYPES, ELEMENTWISE_OPS, MODES, CNN, MLP, Elementwise, Matmul, WorkloadError
+from dlenv.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwise, Matmul, WorkloadError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
 DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")

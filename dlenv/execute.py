@@ -9,9 +9,10 @@ each, which builds the step inside the device scope, times it and turns the
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from dlenv import backends, devices, programs
 from dlenv.environment import now_iso

@@ -14,8 +14,9 @@ the result on the host, i.e. synced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from dlenv.workloads import CNN, MLP, Elementwise, Matmul, Workload
 

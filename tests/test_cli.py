@@ -4,8 +4,8 @@ import json
 import resource
 
 import pytest
-
 from conftest import run_dlenv
+
 from dlenv import results
 
 

@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from dlenv import results
 from tests.measure_every_workload import SPECS
 

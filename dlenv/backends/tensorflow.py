@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from dlenv import devices as devices_mod
 from dlenv.backends import logical_cpus, virtual_cpus
@@ -26,7 +27,25 @@ def load() -> None:
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(count)])
+    if _tpu_likely():
+        _connect_tpu(tf)
     import keras  # noqa: F401  (fixes Keras on this backend)
+
+
+def _tpu_likely() -> bool:
+    # Colab and Cloud TPU VMs expose the chips as /dev/accel* (older runtimes set
+    # COLAB_TPU_ADDR or TPU_NAME); elsewhere skip the slow cluster probe.
+    return any(os.environ.get(v) for v in ("COLAB_TPU_ADDR", "TPU_NAME")) or os.path.exists("/dev/accel0")
+
+
+def _connect_tpu(tf: Any) -> None:
+    """TensorFlow lists TPU cores only after the TPU system is initialised."""
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, RuntimeError, tf.errors.OpError):
+        pass  # no usable TPU after all: devices() simply lists none
 
 
 def versions() -> dict[str, str]:
@@ -64,7 +83,7 @@ def devices() -> list[DeviceInfo]:
             id=f"gpu:{i}", kind="gpu", name=details.get("device_name", gpu.name),
             memory_bytes=totals[i] if i < len(totals) else None,
             compute_capability=f"{cc[0]}.{cc[1]}" if cc else None, driver=driver))
-    for i, tpu in enumerate(tf.config.list_logical_devices("TPU")):
+    for i, _ in enumerate(tf.config.list_logical_devices("TPU")):
         found.append(DeviceInfo(id=f"tpu:{i}", kind="tpu", name=os.environ.get("TPU_ACCELERATOR_TYPE", "TPU")))
     return found
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from dlenv import devices as devices_mod
 from dlenv.backends import logical_cpus, virtual_cpus
