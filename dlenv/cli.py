@@ -177,18 +177,6 @@ def _device_tokens(text: str) -> list[str]:
     return tokens
 
 
-def resolve_devices(tokens: list[str], available: list, backend_name: str) -> list:
-    """The devices named by ``tokens`` among ``available``, in order, without repeats."""
-    chosen: list = []
-    for token in tokens:
-        matches = [d for d in available if token == "all" or d.kind == token or d.id == token]
-        if not matches:
-            have = ", ".join(d.id for d in available)
-            raise CliError(f"--devices: no {token} device found by the {backend_name} backend here; available: {have}")
-        chosen += [d for d in matches if d not in chosen]
-    return chosen
-
-
 # ---------------------------------------------------------------- commands
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -264,48 +252,20 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     from dlenv import execute
 
     backend = execute.prepare(names[0], args.threads, args.virtual_cpus)
-    chosen = resolve_devices(tokens, backend.devices(), names[0])
-    tasks = _plan(specs, chosen, backend, args.timing)
-    doc = _measure_all(tasks, backend, args)
-    return _finish(doc, args)
+    return _finish(_measure_all(specs, tokens, backend, args), args)
 
 
-def _plan(specs: list, chosen: list, backend: Any, timing: str) -> list:
-    from dlenv import execute
-
-    timings = execute.TIMINGS if timing == "both" else (timing,)
-    tasks = []
-    for spec in specs:
-        for device in chosen:
-            problem = execute.check(spec, device, backend)
-            if problem:
-                raise CliError(problem)
-            tasks.append(execute.Task(spec, device, timings))
-    return tasks
-
-
-def _measure_all(tasks: list, backend: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from dlenv import environment, execute, report
+def _measure_all(specs: list, tokens: list[str], backend: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from dlenv import execute, report
     from dlenv.timing import TimingSettings
 
-    settings = TimingSettings(budget_s=args.budget)
-    records, errors, ceilings = [], [], {}
+    timings = execute.TIMINGS if args.timing == "both" else (args.timing,)
+    try:
+        tasks = execute.plan(specs, tokens, backend, timings)
+    except execute.Refused as exc:
+        raise CliError(str(exc)) from exc
     with report.Progress(len(tasks), enabled=not args.quiet) as progress:
-        for task in tasks:
-            progress.start(f"{backend.NAME} {task.device.id} {task.spec.label()}")
-            try:
-                key = (task.device.id, task.spec.dtype)
-                if args.peak == "measured" and key not in ceilings:
-                    ceilings[key] = execute.measure_ceiling(task.device, task.spec.dtype, backend, settings)
-                records += execute.run_task(task, backend, settings, ceilings.get(key), progress.sample)
-            except execute.MeasurementFailed as exc:
-                errors.append({"workload": task.spec.name, "params": task.spec.params(), "backend": backend.NAME,
-                               "device": task.device.id, "dtype": task.spec.dtype,
-                               "error": str(exc), "hint": exc.hint})
-                progress.fail(f"{exc} ({exc.hint})")
-            progress.advance()
-    env = environment.collect(backend, backend.devices())
-    return results.make_document(records, env, errors)
+        return execute.run_plan(tasks, backend, TimingSettings(budget_s=args.budget), args.peak, progress.on_event)
 
 
 def _run_children(names: list[str], argv: list[str], args: argparse.Namespace) -> int:

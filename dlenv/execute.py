@@ -9,18 +9,26 @@ each, which builds the step inside the device scope, times it and turns the
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from dlenv import backends, devices, programs
+from dlenv import backends, devices, environment, programs, results
 from dlenv.environment import now_iso
 from dlenv.timing import Measurement, TimingSettings, measure
 from dlenv.workloads import Elementwise, Matmul, Workload
 
 MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
 TIMINGS = ("synced", "naive")
+
+
+class Refused(ValueError):
+    """A job refused before it runs (no such device, too big, dtype unsupported)."""
+
+    def __init__(self, message: str, hint: str, kind: str = "refused") -> None:
+        super().__init__(message)
+        self.hint, self.kind = hint, kind
 
 
 class MeasurementFailed(RuntimeError):
@@ -62,6 +70,64 @@ class Task:
     spec: Workload
     device: devices.DeviceInfo
     timings: tuple[str, ...] = ("synced",)
+
+
+def resolve_devices(tokens: Sequence[str], available: list[devices.DeviceInfo],
+                    backend_name: str) -> list[devices.DeviceInfo]:
+    """The devices named by ``tokens`` (cpu, gpu, tpu, all, or ids like gpu:1), in order."""
+    chosen: list[devices.DeviceInfo] = []
+    for token in tokens:
+        matches = [d for d in available if token == "all" or d.kind == token or d.id == token]
+        if not matches:
+            have = ", ".join(d.id for d in available)
+            raise Refused(f"no {token} device found by the {backend_name} backend here; available: {have}",
+                          "choose an available device, or run where that device is (see the Colab notebook)",
+                          kind="missing_device")
+        chosen += [d for d in matches if d not in chosen]
+    return chosen
+
+
+def plan(specs: Sequence[Workload], device_tokens: Sequence[str], backend: ModuleType,
+         timings: Sequence[str] = ("synced",)) -> list[Task]:
+    """Every (spec, device) task of a request, each checked before anything runs."""
+    chosen = resolve_devices(device_tokens, backend.devices(), backend.NAME)
+    tasks = []
+    for spec in specs:
+        for device in chosen:
+            problem = check(spec, device, backend)
+            if problem:
+                raise Refused(problem, "change the size, dtype or device")
+            tasks.append(Task(spec, device, tuple(timings)))
+    return tasks
+
+
+def run_plan(tasks: Sequence[Task], backend: ModuleType, settings: TimingSettings = TimingSettings(),
+             peak: str = "table", on_event: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Measure every task; a failed task is recorded under ``errors`` and the rest go on.
+
+    ``on_event`` receives progress: {"task": i, "tasks": n, "label": ...} when a task
+    starts, the same with "sample": k after each sample, and with "failed" and "hint"
+    when a task fails. Returns a results document.
+    """
+    emit = on_event or (lambda event: None)
+    records: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    ceilings: dict[tuple[str, str], float] = {}
+    for index, task in enumerate(tasks, 1):
+        where = {"task": index, "tasks": len(tasks), "label": f"{backend.NAME} {task.device.id} {task.spec.label()}"}
+        emit(where)
+        try:
+            key = (task.device.id, task.spec.dtype)
+            if peak == "measured" and key not in ceilings:
+                ceilings[key] = measure_ceiling(task.device, task.spec.dtype, backend, settings)
+            records += run_task(task, backend, settings, ceilings.get(key),
+                                lambda n, where=where: emit({**where, "sample": n}))
+        except MeasurementFailed as exc:
+            errors.append({"workload": task.spec.name, "params": task.spec.params(), "backend": backend.NAME,
+                           "device": task.device.id, "dtype": task.spec.dtype, "error": str(exc), "hint": exc.hint})
+            emit({**where, "failed": str(exc), "hint": exc.hint})
+    env = environment.collect(backend, backend.devices())
+    return results.make_document(records, env, errors)
 
 
 def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingSettings(),

@@ -24,27 +24,21 @@ class Progress:
         self._bar = _RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=_err, disable=not enabled, transient=False)
         self._task = self._bar.add_task("starting", total=total)
-        self._label = ""
 
     def __enter__(self) -> Progress:
         self._bar.start()
         return self
 
+    def on_event(self, event: dict[str, Any]) -> None:
+        """Follow ``execute.run_plan``'s progress events."""
+        self._bar.update(self._task, completed=event["task"] - 1,
+                         description=event["label"] + (f" (sample {event['sample']})" if "sample" in event else ""))
+        if "failed" in event:
+            self._bar.console.print(f"[red]failed:[/red] {event['failed']} ({event['hint']})", highlight=False)
+
     def __exit__(self, *exc: object) -> None:
+        self._bar.update(self._task, completed=self._bar.tasks[0].total)
         self._bar.stop()
-
-    def start(self, label: str) -> None:
-        self._label = label
-        self._bar.update(self._task, description=label)
-
-    def sample(self, n: int) -> None:
-        self._bar.update(self._task, description=f"{self._label} (sample {n})")
-
-    def fail(self, message: str) -> None:
-        self._bar.console.print(f"[red]failed:[/red] {message}", markup=True, highlight=False)
-
-    def advance(self) -> None:
-        self._bar.advance(self._task)
 
 
 def _fmt_time(seconds: float) -> str:
