@@ -17,12 +17,12 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from dlenv import backends, results
+from dlenv.jobs import Refused
 from dlenv.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwise, Matmul, WorkloadError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_common(args)
         if args.command == "devices":
             return cmd_devices(args)
-        return cmd_run(args, argv)
+        return cmd_run(args)
     except CliError as exc:
         print(f"dlenv: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -231,24 +231,20 @@ def _common_flags(args: argparse.Namespace) -> list[str]:
     return flags
 
 
-def _child(argv: list[str]) -> subprocess.CompletedProcess:
-    # A fresh interpreter per backend: Keras picks its backend once per process.
-    return subprocess.run([sys.executable, "-m", "dlenv", *argv], stdout=subprocess.PIPE, text=True)
-
-
 def _child_json(argv: list[str]) -> dict[str, Any]:
-    done = _child(argv)
+    # A fresh interpreter per backend: Keras picks its backend once per process.
+    done = subprocess.run([sys.executable, "-m", "dlenv", *argv], stdout=subprocess.PIPE, text=True)
     if done.returncode != EXIT_OK:
         raise CliError(f"the {argv[-1]} backend could not list its devices (exit {done.returncode})")
     return json.loads(done.stdout)
 
 
-def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     specs = workload_specs(args)
     tokens = _device_tokens(args.devices)
     names = _backend_names(args.backend)
     if len(names) > 1:
-        return _run_children(names, argv, args)
+        return _run_backends(names, specs, tokens, args)
     from dlenv import execute
 
     backend = execute.prepare(names[0], args.threads, args.virtual_cpus)
@@ -262,24 +258,48 @@ def _measure_all(specs: list, tokens: list[str], backend: Any, args: argparse.Na
     timings = execute.TIMINGS if args.timing == "both" else (args.timing,)
     try:
         tasks = execute.plan(specs, tokens, backend, timings)
-    except execute.Refused as exc:
+    except Refused as exc:
         raise CliError(str(exc)) from exc
     with report.Progress(len(tasks), enabled=not args.quiet) as progress:
         return execute.run_plan(tasks, backend, TimingSettings(budget_s=args.budget), args.peak, progress.on_event)
 
 
-def _run_children(names: list[str], argv: list[str], args: argparse.Namespace) -> int:
-    docs, codes = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in names:
-            out = Path(tmp) / f"{name}.json"
-            code = _child([*argv, "--backend", name, "--out", str(out), "--quiet"]).returncode
-            codes.append(code)
-            if out.exists():
-                docs.append(results.load(out))
-    if EXIT_BAD_INPUT in codes or not docs:
-        return EXIT_BAD_INPUT if EXIT_BAD_INPUT in codes else EXIT_FAILED
-    return _finish(results.merge_documents(docs), args)
+def _run_backends(names: list[str], specs: list, tokens: list[str], args: argparse.Namespace) -> int:
+    """The same request on several backends: one warm worker each, through the runner."""
+    from dlenv import report
+    from dlenv.jobs import JobRequest
+    from dlenv.limits import Limits
+    from dlenv.runner import Runner
+
+    timings = ("synced", "naive") if args.timing == "both" else (args.timing,)
+    request = JobRequest(backend=names[0], specs=tuple(specs), devices=tuple(tokens), timings=timings,
+                         budget_s=args.budget, peak=args.peak, threads=args.threads)
+    # The user's own machine: only the memory check in the worker limits sizes.
+    runner = Runner(Limits(max_matmul=2**16, max_model_bytes=2**62, queue_per_session=len(names)),
+                    virtual_cpus=args.virtual_cpus)
+    try:
+        jobs = runner.compare(request, names, session="cli")
+        for job in jobs:
+            with report.Progress(request.task_count, enabled=not args.quiet) as progress:
+                while not job.wait(0.2):
+                    if job.progress:
+                        progress.on_event(job.progress)
+    finally:
+        runner.shutdown()
+    refused = [job.error for job in jobs if job.error and job.error.kind in ("refused", "missing_device")]
+    if refused:
+        raise CliError(refused[0].message)
+    docs = [job.doc for job in jobs if job.doc]
+    failures = [{"workload": request.specs[0].name, "params": {}, "backend": job.backend, "device": tokens[0],
+                 "dtype": request.specs[0].dtype, "error": job.error.message, "hint": job.error.hint}
+                for job in jobs if job.error]
+    if not docs:
+        for failure in failures:
+            print(f"dlenv: failed: {failure['error']} ({failure['hint']})", file=sys.stderr)
+        return EXIT_FAILED
+    merged = results.merge_documents(docs)
+    merged["errors"] += failures
+    return _finish(merged, args)
 
 
 def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:

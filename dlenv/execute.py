@@ -16,19 +16,12 @@ from typing import Any
 
 from dlenv import backends, devices, environment, programs, results
 from dlenv.environment import now_iso
+from dlenv.jobs import Refused
 from dlenv.timing import Measurement, TimingSettings, measure
 from dlenv.workloads import Elementwise, Matmul, Workload
 
 MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
 TIMINGS = ("synced", "naive")
-
-
-class Refused(ValueError):
-    """A job refused before it runs (no such device, too big, dtype unsupported)."""
-
-    def __init__(self, message: str, hint: str, kind: str = "refused") -> None:
-        super().__init__(message)
-        self.hint, self.kind = hint, kind
 
 
 class MeasurementFailed(RuntimeError):

@@ -10,7 +10,7 @@ Each of ``tensorflow``, ``jax`` and ``torch`` here provides:
     sync(value)                wait until the work that produced ``value`` is done
     free_memory(device_id)     bytes free on a device, or None when unknown
     is_out_of_memory(exc)      whether an exception is this framework's OOM error
-    matmul(a, b), elementwise(op)  the framework's own kernels (see dlenv.programs)
+    matmul(), elementwise(op)  the framework's own kernels, as callables (see dlenv.programs)
 
 Importing these modules is cheap: the framework is imported inside ``load`` and the
 functions after it, never at module import, so the light processes (Streamlit, the
@@ -30,6 +30,7 @@ from types import ModuleType
 from dlenv.devices import DeviceInfo
 
 BACKENDS = ("tensorflow", "jax", "torch")
+_XLA_HOST_DEVICES = "--xla_force_host_platform_device_count"
 
 
 class BackendError(ValueError):
@@ -79,10 +80,13 @@ def configure_process(backend: str, threads: int | None = None, virtual_cpus: in
         os.sched_setaffinity(0, cpus[:threads])
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
             os.environ[var] = str(threads)
+    # Set or clear: a child process must not inherit its parent's split by accident.
+    xla_flags = [f for f in os.environ.get("XLA_FLAGS", "").split() if not f.startswith(_XLA_HOST_DEVICES)]
+    os.environ.pop("DLENV_VIRTUAL_CPUS", None)
     if virtual_cpus and virtual_cpus > 1:
-        flag = f"--xla_force_host_platform_device_count={virtual_cpus}"
-        os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {flag}".strip()
+        xla_flags.append(f"{_XLA_HOST_DEVICES}={virtual_cpus}")
         os.environ["DLENV_VIRTUAL_CPUS"] = str(virtual_cpus)
+    os.environ["XLA_FLAGS"] = " ".join(xla_flags)
 
 
 def virtual_cpus() -> int:

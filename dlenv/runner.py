@@ -1,0 +1,244 @@
+"""The parent side of measuring: warm workers, one fair queue, limits, cancel.
+
+One ``Runner`` per machine (the dashboard shares it across browser sessions with
+``st.cache_resource``; the CLI makes its own). Every job goes through one FIFO queue
+and a single dispatcher thread runs them one at a time, because two timed regions on
+one machine corrupt each other's numbers. Each job runs in the warm worker process of
+its backend (``dlenv.worker``); a worker that crashes, hangs past the job's timeout, is
+cancelled mid-job or has served ``max_jobs_per_worker`` jobs is replaced.
+
+This module never imports a framework: only workers do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Any
+
+from dlenv import limits as limits_mod
+from dlenv import results
+from dlenv.jobs import JobRequest
+from dlenv.limits import Limits
+from dlenv.workerproc import WorkerError, WorkerProcess
+
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+
+
+class Busy(RuntimeError):
+    """The queue is full (for this session or overall): try again later."""
+
+
+@dataclass(frozen=True)
+class JobError:
+    kind: str      # refused, missing_device, out_of_memory, killed, timeout, crashed, protocol, ...
+    message: str   # a sentence a student understands
+    hint: str      # what to change
+
+
+class Job:
+    """A caller's handle: state, queue position, live progress, result or error."""
+
+    def __init__(self, job_id: str, request: JobRequest | None, session: str, runner: Runner,
+                 timeout_s: float, backend: str | None = None) -> None:
+        self.id, self.request, self.session, self.timeout_s = job_id, request, session, timeout_s
+        self.backend = request.backend if request else backend  # a request-less job asks for the environment
+        self.state = QUEUED
+        self.progress: dict[str, Any] = {}
+        self.doc: dict[str, Any] | None = None
+        self.error: JobError | None = None
+        self.started: float | None = None   # wall-clock time of the worker's timed region
+        self.ended: float | None = None
+        self._runner = runner
+        self._done = threading.Event()
+
+    @property
+    def position(self) -> int:
+        """1 for the next job to run, 0 while running or finished."""
+        return self._runner.position(self)
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    def cancel(self) -> None:
+        self._runner.cancel(self)
+
+    def _finish(self, state: str, doc: dict[str, Any] | None = None, error: JobError | None = None) -> None:
+        self.state, self.doc, self.error = state, doc, error
+        self._done.set()
+
+
+class Runner:
+    def __init__(self, limits: Limits | None = None, virtual_cpus: int | None = None) -> None:
+        self.limits = limits or Limits.from_env()
+        self._virtual_cpus = virtual_cpus
+        self._queue: deque[Job] = deque()
+        self._running: Job | None = None
+        self._lock = threading.Condition()
+        self._workers: dict[tuple[str, int | None], WorkerProcess] = {}
+        self._environments: dict[str, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self._closed = False
+        self._thread = threading.Thread(target=self._dispatch, name="dlenv-runner", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------- callers
+
+    def submit(self, request: JobRequest, session: str = "default", timeout_s: float | None = None) -> Job:
+        """Queue ``request``; raises ``jobs.Refused`` (over a limit) or ``Busy`` (queue full)."""
+        self.limits.check(request)
+        timeout = timeout_s or limits_mod.default_timeout(request, self.limits)
+        with self._lock:
+            if self._closed:
+                raise Busy("the runner is shutting down; try again in a moment")
+            mine = sum(1 for j in self._pending() if j.session == session)
+            if mine >= self.limits.queue_per_session:
+                raise Busy(f"you already have {mine} measurements waiting; wait for them or cancel one")
+            if len(self._pending()) >= self.limits.queue_total:
+                raise Busy("the machine is busy with other people's measurements; try again in a minute")
+            job = Job(str(next(self._ids)), request, session, self, timeout)
+            self._queue.append(job)
+            self._lock.notify_all()
+        return job
+
+    def compare(self, request: JobRequest, backends: list[str], session: str = "default") -> list[Job]:
+        """The same workload on several backends, one job (and worker) each."""
+        return [self.submit(_with_backend(request, name), session) for name in backends]
+
+    def position(self, job: Job) -> int:
+        with self._lock:
+            return self._queue.index(job) + 1 if job in self._queue else 0
+
+    def cancel(self, job: Job) -> None:
+        """Drop a queued job, or stop a running one by killing its worker."""
+        with self._lock:
+            if job in self._queue:
+                self._queue.remove(job)
+                job._finish(CANCELLED, error=JobError("cancelled", "cancelled before it started", ""))
+                return
+            worker = self._workers.get(_worker_key(job)) if job is self._running else None
+        if worker is not None:
+            worker.kill(reason="cancelled")
+
+    def environment(self, backend: str, timeout_s: float = 300) -> dict[str, Any]:
+        """Versions and devices as the backend's worker sees them, cached per backend.
+
+        The first call queues like a measurement: starting a framework uses the CPU,
+        which must not happen while someone else's timed region runs.
+        """
+        with self._lock:
+            if backend in self._environments:
+                return self._environments[backend]
+        job = Job(f"env-{next(self._ids)}", None, "environment", self, timeout_s, backend=backend)
+        with self._lock:
+            self._queue.append(job)
+            self._lock.notify_all()
+        if not job.wait(timeout_s + 5) or job.error:
+            error = job.error or JobError("timeout", f"the {backend} backend did not start in time", "try again")
+            raise WorkerError(error.message, error.hint, error.kind)
+        with self._lock:
+            self._environments[backend] = job.doc
+        return job.doc
+
+    def merged(self, jobs: list[Job]) -> dict[str, Any]:
+        """One results document from finished jobs (a backend comparison, say)."""
+        return results.merge_documents([job.doc for job in jobs if job.doc])
+
+    def running_worker_pid(self) -> int | None:
+        """The process measuring right now, if any (what cancel would stop)."""
+        with self._lock:
+            worker = self._workers.get(_worker_key(self._running)) if self._running else None
+        return worker.pid if worker and worker.alive else None
+
+    def worker_count(self) -> int:
+        return sum(1 for worker in self._workers.values() if worker.alive)
+
+    def queue_length(self) -> int:
+        with self._lock:
+            return len(self._pending())
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            for job in list(self._queue):
+                job._finish(CANCELLED, error=JobError("cancelled", "the runner shut down", "start it again"))
+            self._queue.clear()
+            self._lock.notify_all()
+        for worker in list(self._workers.values()):
+            worker.stop()
+
+    # ------------------------------------------------------------- dispatcher
+
+    def _pending(self) -> list[Job]:
+        return list(self._queue) + ([self._running] if self._running else [])
+
+    def _dispatch(self) -> None:
+        while True:
+            with self._lock:
+                while not self._queue and not self._closed:
+                    self._lock.wait()
+                if self._closed:
+                    return
+                job = self._queue.popleft()
+                self._running = job
+                job.state = RUNNING
+            try:
+                self._run(job)
+            finally:
+                with self._lock:
+                    self._running = None
+
+    def _run(self, job: Job) -> None:
+        key = _worker_key(job)
+        try:
+            worker = self._worker(key)
+            if job.request is None:
+                job._finish(DONE, doc={**worker.ready, "devices": worker.devices(job.timeout_s)})
+                return
+            reply = worker.run(job.id, job.request.to_message(), job.timeout_s, on_progress=lambda e: _set(job, e))
+        except WorkerError as exc:
+            self._retire(key)
+            state = CANCELLED if exc.kind == "cancelled" else FAILED
+            job._finish(state, error=JobError(exc.kind, str(exc), exc.hint))
+            return
+        if reply["event"] == "error":
+            job._finish(FAILED, error=JobError(reply["kind"], reply["message"], reply["hint"]))
+            return
+        job.started, job.ended = reply["started"], reply["ended"]
+        doc = results.validate_document(reply["doc"])
+        job._finish(DONE, doc=doc)
+        if worker.jobs_done >= self.limits.max_jobs_per_worker:
+            self._retire(key)
+
+    def _worker(self, key: tuple[str, int | None]) -> WorkerProcess:
+        worker = self._workers.get(key)
+        if worker is None or not worker.alive:
+            worker = WorkerProcess(key[0], threads=key[1], virtual_cpus=self._virtual_cpus,
+                                   startup_timeout_s=self.limits.startup_timeout_s)
+            self._workers[key] = worker
+            worker.start()
+        return worker
+
+    def _retire(self, key: tuple[str, int | None]) -> None:
+        worker = self._workers.pop(key, None)
+        if worker is not None:
+            worker.stop()
+
+
+def _set(job: Job, event: dict[str, Any]) -> None:
+    job.progress = event
+
+
+def _worker_key(job: Job) -> tuple[str, int | None]:
+    """Jobs share a worker when they need the same backend and thread count."""
+    return job.backend, job.request.threads if job.request else None
+
+
+def _with_backend(request: JobRequest, backend: str) -> JobRequest:
+    return replace(request, backend=backend)

@@ -1,0 +1,197 @@
+"""One worker process seen from the parent: start, talk JSON lines, time out, kill.
+
+Every way a worker can go wrong becomes a ``WorkerError`` whose message a student
+understands and whose hint says what to do: the backend is not installed, the OS
+killed the process (usually for memory), it printed something that is not a dlenv
+message, it hung past its timeout, or it was cancelled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dlenv import backends
+
+ROOT = Path(__file__).resolve().parents[1]
+_EOF = object()
+
+
+class WorkerError(RuntimeError):
+    def __init__(self, message: str, hint: str, kind: str) -> None:
+        super().__init__(message)
+        self.hint, self.kind = hint, kind
+
+
+class WorkerProcess:
+    def __init__(self, backend: str, threads: int | None = None, virtual_cpus: int | None = None,
+                 startup_timeout_s: float = 180, python: str = sys.executable) -> None:
+        self.backend, self.threads, self.virtual_cpus = backend, threads, virtual_cpus
+        self.python = python  # the interpreter that runs ``-m dlenv.worker``
+        self.startup_timeout_s = startup_timeout_s
+        self.ready: dict[str, Any] = {}
+        self.jobs_done = 0
+        self.started_in_s: float | None = None  # cold start: spawn to "ready"
+        self._proc: subprocess.Popen | None = None
+        self._messages: queue.Queue = queue.Queue()
+        self._stderr: deque[str] = deque(maxlen=30)
+        self._kill_reason: str | None = None
+
+    # ------------------------------------------------------------- life cycle
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def start(self) -> None:
+        """Spawn the worker (a fresh interpreter, never a fork) and wait until it is ready."""
+        try:
+            backends.require(self.backend)
+        except backends.BackendError as exc:
+            raise WorkerError(str(exc), backends.get(self.backend).INSTALL_HINT, "missing_backend") from exc
+        command = [self.python, "-m", "dlenv.worker", "--backend", self.backend]
+        if self.threads:
+            command += ["--threads", str(self.threads)]
+        if self.virtual_cpus:
+            command += ["--virtual-cpus", str(self.virtual_cpus)]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               "PYTHONUNBUFFERED": "1"}
+        began = time.perf_counter()
+        self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, encoding="utf-8", errors="replace", env=env,
+                                      start_new_session=True)  # a Ctrl-C in the parent does not hit it
+        threading.Thread(target=self._read_stdout, args=(self._proc,), daemon=True).start()
+        threading.Thread(target=self._read_stderr, args=(self._proc,), daemon=True).start()
+        message = self._next(time.monotonic() + self.startup_timeout_s, "start")
+        if message.get("event") != "ready":
+            self.kill()
+            raise self._protocol_error(message)
+        self.ready = message
+        self.started_in_s = time.perf_counter() - began
+
+    def stop(self) -> None:
+        """Close stdin (the worker exits at EOF); kill it if it does not go quickly."""
+        if self._proc is None:
+            return
+        try:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+
+    def kill(self, reason: str | None = None) -> None:
+        """SIGKILL the worker's whole process group (its threads and any children)."""
+        if reason:
+            self._kill_reason = reason
+        if self._proc is not None and self._proc.poll() is None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._proc.wait()
+
+    # ------------------------------------------------------------- requests
+
+    def run(self, request_id: str, job: dict[str, Any], timeout_s: float,
+            on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """Send a job and wait for its result or error event (progress goes to ``on_progress``)."""
+        self._send({"id": request_id, "op": "run", "job": job})
+        deadline = time.monotonic() + timeout_s
+        while True:
+            message = self._next(deadline, "run", timeout_s)
+            if message.get("id") != request_id:
+                raise self._protocol_error(message)
+            if message.get("event") == "progress":
+                if on_progress:
+                    on_progress(message)
+                continue
+            if message.get("event") in ("result", "error"):
+                self.jobs_done += 1
+                return message
+            raise self._protocol_error(message)
+
+    def devices(self, timeout_s: float = 60) -> list[dict[str, Any]]:
+        self._send({"id": "devices", "op": "devices"})
+        message = self._next(time.monotonic() + timeout_s, "devices", timeout_s)
+        if message.get("event") != "devices":
+            raise self._protocol_error(message)
+        return message["devices"]
+
+    def send_raw(self, line: str) -> dict[str, Any]:
+        """Send one raw line and return the reply (for protocol tests)."""
+        self._proc.stdin.write(line + "\n")
+        self._proc.stdin.flush()
+        return self._next(time.monotonic() + 30, "reply")
+
+    # ------------------------------------------------------------- plumbing
+
+    def _send(self, message: dict[str, Any]) -> None:
+        if not self.alive:
+            raise self._exit_error()
+        try:
+            self._proc.stdin.write(json.dumps(message) + "\n")
+            self._proc.stdin.flush()
+        except OSError as exc:
+            raise self._exit_error() from exc
+
+    def _read_stdout(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            try:
+                message = json.loads(line)
+                self._messages.put(message if isinstance(message, dict) else {"garbage": line})
+            except ValueError:
+                self._messages.put({"garbage": line})
+        self._messages.put(_EOF)
+
+    def _read_stderr(self, proc: subprocess.Popen) -> None:
+        for line in proc.stderr:
+            self._stderr.append(line.rstrip())
+
+    def _next(self, deadline: float, what: str, timeout_s: float | None = None) -> dict[str, Any]:
+        try:
+            message = self._messages.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            self.kill()
+            if what == "start":
+                raise WorkerError(f"the {self.backend} backend did not start within {self.startup_timeout_s:.0f} s",
+                                  "the machine may be overloaded; try again", "timeout") from None
+            raise WorkerError(f"the measurement took longer than its {timeout_s:.0f} s limit and was stopped",
+                              "use a smaller size, fewer sizes or a shorter budget", "timeout") from None
+        if message is _EOF:
+            self._proc.wait()
+            raise self._exit_error()
+        return message
+
+    def _exit_error(self) -> WorkerError:
+        code = self._proc.poll() if self._proc else None
+        if self._kill_reason == "cancelled":
+            return WorkerError("cancelled while measuring", "", "cancelled")
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            return WorkerError(f"the operating system stopped the {self.backend} measuring process ({name}); "
+                               "this usually means it ran out of memory",
+                               "use a smaller size or batch; the next measurement starts a fresh process", "killed")
+        last = next((line for line in reversed(self._stderr) if line.strip()), "no message")
+        return WorkerError(f"the {self.backend} measuring process stopped (exit code {code}): {last[:300]}",
+                           "check that the backend is installed correctly; the next measurement starts a fresh "
+                           "process", "crashed")
+
+    def _protocol_error(self, message: dict[str, Any]) -> WorkerError:
+        self.kill()
+        shown = str(message.get("garbage", message))[:200].strip()
+        return WorkerError(f"the {self.backend} measuring process sent something that is not a dlenv message: "
+                           f"{shown!r}", "the next measurement starts a fresh process", "protocol")
