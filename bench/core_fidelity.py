@@ -21,39 +21,39 @@ PAIRS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 SIZES = (2048, 64)
 
 
-def dlenv_run() -> dict[int, float]:
+def dlenv_run(n: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "r.json"
-        subprocess.run([sys.executable, "-m", "dlenv", "run", "matmul", "--sizes", ",".join(map(str, SIZES)),
-                        "--backend", BACKEND, "--out", str(out), "--quiet"], check=True, cwd=ROOT,
-                       stderr=subprocess.DEVNULL)
-        doc = json.loads(out.read_text())
-    return {r["params"]["m"]: r["median_s"] for r in doc["results"]}
+        subprocess.run([sys.executable, "-m", "dlenv", "run", "matmul", "--sizes", str(n), "--backend", BACKEND,
+                        "--out", str(out), "--quiet"], check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+        return json.loads(out.read_text())["results"][0]["median_s"]
 
 
-def hand_run() -> dict[int, float]:
-    medians = {}
-    for n in SIZES:
-        out = subprocess.run([sys.executable, str(ROOT / "bench" / "hand_loop.py"), BACKEND, str(n), "7", "0.4"],
-                             check=True, capture_output=True, text=True).stdout
-        medians[n] = statistics.median(json.loads(out.splitlines()[-1])["per_call_s"])
-    return medians
+def hand_run(n: int) -> float:
+    # About the same measuring time as dlenv's default 3 s budget.
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "hand_loop.py"), BACKEND, str(n), "7", "0.4"],
+                         check=True, capture_output=True, text=True).stdout
+    return statistics.median(json.loads(out.splitlines()[-1])["per_call_s"])
 
 
 def main() -> None:
     ratios: dict[int, list[float]] = {n: [] for n in SIZES}
     for pair in range(PAIRS):
-        first, second = (dlenv_run, hand_run) if pair % 2 == 0 else (hand_run, dlenv_run)
-        a, b = first(), second()
-        ours, hand = (a, b) if first is dlenv_run else (b, a)
         for n in SIZES:
-            ratios[n].append(hand[n] / ours[n])  # throughput of dlenv relative to the hand loop
-            print(f"pair {pair + 1} N={n}: dlenv {ours[n] * 1e3:.3f} ms, hand {hand[n] * 1e3:.3f} ms, "
+            # The two sides of a pair run back to back, in alternating order, so slow
+            # drifts of a shared machine hit both alike.
+            if pair % 2 == 0:
+                ours, hand = dlenv_run(n), hand_run(n)
+            else:
+                hand, ours = hand_run(n), dlenv_run(n)
+            ratios[n].append(hand / ours)  # throughput of dlenv relative to the hand loop
+            print(f"pair {pair + 1} N={n}: dlenv {ours * 1e3:.3f} ms, hand {hand * 1e3:.3f} ms, "
                   f"dlenv/hand throughput {ratios[n][-1]:.3f}", flush=True)
     for n in SIZES:
-        print(f"{BACKEND} N={n}: median dlenv/hand throughput over {PAIRS} pairs = "
-              f"{statistics.median(ratios[n]):.3f} (min {min(ratios[n]):.3f}, max {max(ratios[n]):.3f}); "
-              f"dlenv time per call is {100 * (1 / statistics.median(ratios[n]) - 1):+.1f}% vs the hand loop")
+        median = statistics.median(ratios[n])
+        print(f"{BACKEND} N={n}: median dlenv/hand throughput over {PAIRS} pairs = {median:.3f} "
+              f"(min {min(ratios[n]):.3f}, max {max(ratios[n]):.3f}); "
+              f"dlenv time per call is {100 * (1 / median - 1):+.1f}% vs the hand loop")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ class Job:
         self.error: JobError | None = None
         self.started: float | None = None   # wall-clock time of the worker's timed region
         self.ended: float | None = None
+        self.worker_pid: int | None = None
         self._runner = runner
         self._done = threading.Event()
 
@@ -201,6 +202,7 @@ class Runner:
             if job.request is None:
                 job._finish(DONE, doc={**worker.ready, "devices": worker.devices(job.timeout_s)})
                 return
+            job.worker_pid = worker.pid
             reply = worker.run(job.id, job.request.to_message(), job.timeout_s, on_progress=lambda e: _set(job, e))
         except WorkerError as exc:
             self._retire(key)
@@ -217,6 +219,8 @@ class Runner:
             self._retire(key)
 
     def _worker(self, key: tuple[str, int | None]) -> WorkerProcess:
+        for other in [k for k in self._workers if k[0] == key[0] and k != key]:
+            self._retire(other)  # one worker per backend keeps memory bounded
         worker = self._workers.get(key)
         if worker is None or not worker.alive:
             worker = WorkerProcess(key[0], threads=key[1], virtual_cpus=self._virtual_cpus,

@@ -222,6 +222,24 @@ def test_tensorflow_and_jax_compared_in_one_request():
         runner.shutdown()
 
 
+def test_a_worker_is_replaced_after_its_job_quota():
+    runner = Runner(Limits(max_matmul=4096, max_model_bytes=2**30, max_jobs_per_worker=2))
+    try:
+        jobs = [runner.submit(small(), session=str(i)) for i in range(3)]
+        assert all(job.wait(180) and job.state == DONE for job in jobs)
+        pids = [job.worker_pid for job in jobs]
+        assert pids[0] == pids[1] != pids[2]
+    finally:
+        runner.shutdown()
+
+
+def test_a_job_can_ask_for_fewer_cpu_threads_without_a_second_worker(runner):
+    job = runner.submit(small(threads=1), session="alice")
+    assert job.wait(180) and job.state == DONE, job.error
+    assert job.doc["environment"]["threads"]["usable_cpus"] == 1
+    assert runner.worker_count() == 1
+
+
 PARENT_CHECK = """
 import json, sys
 from dlenv.jobs import JobRequest
