@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from dlenv import backends, results
-from dlenv.jobs import Refused
+from dlenv.jobs import TIMINGS, Refused
 from dlenv.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwise, Matmul, WorkloadError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
@@ -195,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_devices(args: argparse.Namespace) -> int:
     names = _backend_names(args.backend)
     if len(names) > 1:
-        reports = [_child_json(["devices", "--json", *_common_flags(args), "--backend", n]) for n in names]
+        measure = ["--measure"] if args.measure else []
+        reports = [_child_json(["devices", "--json", *measure, *_common_flags(args), "--backend", n]) for n in names]
     else:
         reports = [_devices_report(names[0], args)]
     if args.json:
@@ -255,7 +256,7 @@ def _measure_all(specs: list, tokens: list[str], backend: Any, args: argparse.Na
     from dlenv import execute, report
     from dlenv.timing import TimingSettings
 
-    timings = execute.TIMINGS if args.timing == "both" else (args.timing,)
+    timings = TIMINGS if args.timing == "both" else (args.timing,)
     try:
         tasks = execute.plan(specs, tokens, backend, timings)
     except Refused as exc:
@@ -271,7 +272,7 @@ def _run_backends(names: list[str], specs: list, tokens: list[str], args: argpar
     from dlenv.limits import Limits
     from dlenv.runner import Runner
 
-    timings = ("synced", "naive") if args.timing == "both" else (args.timing,)
+    timings = TIMINGS if args.timing == "both" else (args.timing,)
     request = JobRequest(backend=names[0], specs=tuple(specs), devices=tuple(tokens), timings=timings,
                          budget_s=args.budget, peak=args.peak, threads=args.threads)
     # The user's own machine: only the memory check in the worker limits sizes.

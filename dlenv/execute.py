@@ -1,8 +1,9 @@
 """Run workload specs in this process, on one backend: what a measuring process does.
 
-The order is always: ``prepare`` the process (environment, then the framework import),
-``check`` every task before any runs (bad dtype, not enough memory), then ``run_task``
-each, which builds the step inside the device scope, times it and turns the
+The order is always: ``prepare`` the process (environment, then the framework import);
+``plan`` a request into tasks, checking every one before any runs (no such device,
+unsupported dtype, not enough memory); then ``run_plan``, which runs each task with
+``run_task``: build the step inside the device scope, time it, and turn the
 ``Measurement`` into a result record (see ``dlenv.results`` for the fields).
 """
 
@@ -21,7 +22,6 @@ from dlenv.timing import Measurement, TimingSettings, measure
 from dlenv.workloads import Elementwise, Matmul, Workload
 
 MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
-TIMINGS = ("synced", "naive")
 
 
 class MeasurementFailed(RuntimeError):

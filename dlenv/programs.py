@@ -14,8 +14,8 @@ the result on the host, i.e. synced.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import functools
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 

@@ -10,6 +10,7 @@ devices; the matmul runs on both, the rest on cpu:0.
 import sys
 
 from dlenv import environment, execute, results
+from dlenv.jobs import TIMINGS
 from dlenv.timing import TimingSettings
 from dlenv.workloads import CNN, MLP, Elementwise, Matmul
 
@@ -28,7 +29,7 @@ def main(name: str) -> None:
     for spec in SPECS:
         targets = devices[:2] if spec.name == "matmul" else devices[:1]
         for device in targets:
-            timings = execute.TIMINGS if spec.name == "matmul" else ("synced",)
+            timings = TIMINGS if spec.name == "matmul" else ("synced",)
             records += execute.run_task(execute.Task(spec, device, timings), backend, QUICK)
     print(results.dumps(results.make_document(records, environment.collect(backend, devices))))
 

@@ -4,6 +4,7 @@ import pytest
 
 from dlenv import backends, execute, programs, results
 from dlenv.devices import DeviceInfo
+from dlenv.jobs import TIMINGS
 from dlenv.timing import TimingSettings
 from dlenv.workloads import CNN, MLP, Elementwise, Matmul
 
@@ -50,7 +51,7 @@ def test_model_summary_matches_the_spec_parameter_count(tf_backend):
 
 
 def test_synced_and_naive_timings_are_both_recorded(tf_backend):
-    task = execute.Task(Matmul.square(128), cpu(tf_backend), execute.TIMINGS)
+    task = execute.Task(Matmul.square(128), cpu(tf_backend), TIMINGS)
     synced, naive = execute.run_task(task, tf_backend, QUICK)
     assert (synced["timing"], naive["timing"]) == ("synced", "naive")
     assert "naive timing" in naive["note"]

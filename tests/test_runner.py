@@ -10,8 +10,8 @@ import threading
 import time
 
 import pytest
-
 from conftest import ROOT
+
 from dlenv.jobs import JobRequest, Refused
 from dlenv.limits import Limits
 from dlenv.runner import CANCELLED, DONE, FAILED, RUNNING, Busy, Runner
