@@ -61,8 +61,9 @@ class WorkerProcess:
         """Spawn the worker (a fresh interpreter, never a fork) and wait until it is ready."""
         try:
             backends.require(self.backend)
-        except backends.BackendError as exc:
-            raise WorkerError(str(exc), backends.get(self.backend).INSTALL_HINT, "missing_backend") from exc
+        except backends.BackendError as exc:  # its message names the install command
+            raise WorkerError(str(exc), "install the backend, or choose an installed one",
+                              "missing_backend") from exc
         command = [self.python, "-m", "dlenv.worker", "--backend", self.backend]
         if self.threads:
             command += ["--threads", str(self.threads)]

@@ -148,6 +148,13 @@ def test_a_missing_device_is_a_clear_error(runner):
     assert job.error.kind == "missing_device" and "available: cpu:0" in job.error.message
 
 
+def test_a_backend_that_is_not_installed_is_a_clear_error(runner):
+    job = runner.submit(JobRequest("mxnet", (Matmul.square(64),)), session="alice")
+    assert job.wait(30) and job.state == FAILED
+    assert job.error.kind == "missing_backend" and "tensorflow, jax, torch" in job.error.message
+    assert runner.submit(small(), session="alice").wait(120)  # the runner keeps working
+
+
 def test_a_full_queue_answers_busy(runner):
     tight = Runner(Limits(max_matmul=4096, max_model_bytes=2**30, queue_per_session=1, queue_total=2))
     try:
