@@ -123,9 +123,11 @@ class Runner:
                 self._queue.remove(job)
                 job._finish(CANCELLED, error=JobError("cancelled", "cancelled before it started", ""))
                 return
+            # Kill under the lock: the job cannot finish and hand this worker to the
+            # next job in between.
             worker = self._workers.get(_worker_key(job)) if job is self._running else None
-        if worker is not None:
-            worker.kill(reason="cancelled")
+            if worker is not None:
+                worker.kill(reason="cancelled")
 
     def environment(self, backend: str, timeout_s: float = 300) -> dict[str, Any]:
         """Versions and devices as the backend's worker sees them, cached per backend.
