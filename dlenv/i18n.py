@@ -1,0 +1,215 @@
+"""Every string the dashboard shows, in English and Korean.
+
+``t(key, lang, **fmt)`` looks a key up and fills its ``{placeholders}``. Both
+languages must have every key with the same placeholders (tests/test_i18n.py).
+Plain Python, no Streamlit, so it is testable on its own.
+"""
+
+from __future__ import annotations
+
+LANGS = {"en": "English", "ko": "한국어"}
+
+TEXT: dict[str, dict[str, str]] = {
+    # --- app and shared ---------------------------------------------------------
+    "language": {"en": "Language", "ko": "언어"},
+    "page_environment": {"en": "Environment", "ko": "환경"},
+    "page_matmul": {"en": "Matrix multiply", "ko": "행렬 곱셈"},
+    "page_models": {"en": "Models", "ko": "모델"},
+    "page_backends": {"en": "Backends", "ko": "백엔드"},
+    "page_learn": {"en": "Learn", "ko": "배우기"},
+    "run": {"en": "Run", "ko": "실행"},
+    "cancel": {"en": "Cancel", "ko": "취소"},
+    "measure_again": {"en": "Measure again", "ko": "다시 측정"},
+    "cached": {"en": "Cached: the same measurement from earlier in this session, not measured again.",
+               "ko": "캐시됨: 이 세션에서 앞서 한 같은 측정이며, 다시 측정하지 않았습니다."},
+    "queued": {"en": "Waiting in the queue: position {position}. One measurement runs at a time so "
+                     "that timings do not disturb each other.",
+               "ko": "대기열에서 기다리는 중: {position}번째. 측정끼리 방해하지 않도록 한 번에 하나만 실행합니다."},
+    "starting": {"en": "Starting the {backend} worker (the first time takes a few seconds)...",
+                 "ko": "{backend} 작업 프로세스를 시작하는 중 (처음에는 몇 초 걸립니다)..."},
+    "measuring": {"en": "Measuring {task}/{tasks}: {label}", "ko": "측정 중 {task}/{tasks}: {label}"},
+    "job_running": {"en": "Measuring...", "ko": "측정 중..."},
+    "job_done": {"en": "Done", "ko": "완료"},
+    "job_failed": {"en": "The measurement did not finish", "ko": "측정을 마치지 못했습니다"},
+    "job_cancelled": {"en": "Cancelled.", "ko": "취소했습니다."},
+    "hint": {"en": "What to try: {hint}", "ko": "해 볼 것: {hint}"},
+    "busy": {"en": "Not queued: {message}", "ko": "대기열에 넣지 못했습니다: {message}"},
+    "refused": {"en": "Not allowed here: {message}", "ko": "여기서는 허용되지 않습니다: {message}"},
+    "table": {"en": "Results table", "ko": "결과 표"},
+    "backend": {"en": "Backend", "ko": "백엔드"},
+    "devices": {"en": "Devices", "ko": "장치"},
+    "dtype": {"en": "Data type", "ko": "데이터 타입"},
+    "no_gpu": {"en": "There is no GPU on this machine: only the CPU was found.",
+               "ko": "이 컴퓨터에는 GPU가 없습니다. CPU만 찾았습니다."},
+    "devices_hint": {"en": "`cpu`, `gpu` and `tpu` mean every device of that kind. Load the exact devices "
+                           "on the Environment page.",
+                     "ko": "`cpu`, `gpu`, `tpu`는 그 종류의 모든 장치를 뜻합니다. 정확한 장치 목록은 환경 페이지에서 "
+                           "불러올 수 있습니다."},
+    # --- environment page -------------------------------------------------------
+    "env_title": {"en": "dlenv: what is this machine made of?", "ko": "dlenv: 이 컴퓨터는 무엇으로 이루어져 있을까?"},
+    "env_running": {"en": "Running: {runtime}", "ko": "실행 환경: {runtime}"},
+    "cpu": {"en": "CPU", "ko": "CPU"},
+    "cores": {"en": "Physical cores", "ko": "물리 코어"},
+    "peak_estimate": {"en": "float32 peak (estimate)", "ko": "float32 최대 성능 (추정)"},
+    "unknown": {"en": "unknown", "ko": "알 수 없음"},
+    "simd": {"en": "Vector units: {units}", "ko": "벡터 연산 장치: {units}"},
+    "none_reported": {"en": "none reported", "ko": "보고된 것 없음"},
+    "per_backend": {"en": "Devices per backend", "ko": "백엔드별 장치"},
+    "per_backend_intro": {"en": "Each backend runs in a worker process of its own; it reports its versions and "
+                                "the devices it can use. Starting the frameworks takes a few seconds, so this "
+                                "happens only when you ask.",
+                          "ko": "각 백엔드는 별도의 작업 프로세스에서 실행되며, 버전과 사용할 수 있는 장치를 알려 줍니다. "
+                                "프레임워크를 시작하는 데 몇 초가 걸리므로 요청할 때만 실행합니다."},
+    "load_devices": {"en": "Show devices per backend", "ko": "백엔드별 장치 보기"},
+    "versions": {"en": "Versions", "ko": "버전"},
+    "memory": {"en": "Memory", "ko": "메모리"},
+    "peak": {"en": "Peak float32", "ko": "float32 최대 성능"},
+    "device_id": {"en": "Device", "ko": "장치"},
+    "name": {"en": "Name", "ko": "이름"},
+    "tf_version": {"en": "In a notebook you would check the version like this; the TensorFlow worker "
+                         "answers {version}:",
+                   "ko": "노트북에서는 버전을 이렇게 확인합니다. TensorFlow 작업 프로세스의 답은 {version}입니다:"},
+    "not_installed": {"en": "Not installed here: {backend}. Install with `{hint}`",
+                      "ko": "여기에 설치되어 있지 않음: {backend}. 설치 명령: `{hint}`"},
+    "backend_failed": {"en": "The {backend} backend did not start: {message}",
+                       "ko": "{backend} 백엔드가 시작되지 않았습니다: {message}"},
+    "demo": {"en": "Quick demo", "ko": "빠른 데모"},
+    "demo_intro": {"en": "Square matrix multiplies of size 64 to 512 on every device with TensorFlow, "
+                         "plus one small MLP: a few seconds in all.",
+                   "ko": "TensorFlow로 모든 장치에서 크기 64부터 512까지의 정사각 행렬 곱셈과 작은 MLP 하나를 "
+                         "측정합니다. 모두 합쳐 몇 초면 끝납니다."},
+    "demo_run": {"en": "Run the quick demo", "ko": "빠른 데모 실행"},
+    "shell": {"en": "Measure from a shell", "ko": "셸에서 측정하기"},
+    # --- charts ----------------------------------------------------------------
+    "chart_time": {"en": "Time per call", "ko": "호출당 시간"},
+    "chart_throughput": {"en": "Throughput", "ko": "처리량"},
+    "chart_speedup": {"en": "Speedup of the GPU over the CPU", "ko": "CPU 대비 GPU 속도 향상"},
+    "chart_roofline": {"en": "Roofline", "ko": "루프라인"},
+    "axis_size": {"en": "matrix size N", "ko": "행렬 크기 N"},
+    "axis_time": {"en": "median time per call (ms)", "ko": "호출당 시간 중앙값 (ms)"},
+    "axis_speedup": {"en": "speedup (×)", "ko": "속도 향상 (배)"},
+    "axis_intensity": {"en": "arithmetic intensity (FLOP/byte)", "ko": "산술 강도 (FLOP/바이트)"},
+    "no_speedup": {"en": "No GPU was measured here, so there is no speedup chart. With a GPU and a CPU it "
+                         "would show how many times faster the GPU is at each size, and the size from which "
+                         "the GPU starts to win.",
+                   "ko": "여기서는 GPU를 측정하지 않아 속도 향상 차트가 없습니다. GPU와 CPU를 함께 측정하면 크기별로 "
+                         "GPU가 몇 배 빠른지, 그리고 어느 크기부터 GPU가 이기기 시작하는지 보여 줍니다."},
+    # --- matmul page -----------------------------------------------------------
+    "mm_title": {"en": "Matrix multiply: where the time goes", "ko": "행렬 곱셈: 시간은 어디에 쓰일까"},
+    "mm_intro": {"en": "An N×N matrix multiply does 2·N³ floating-point operations on 3·N² numbers, so big "
+                       "sizes keep the arithmetic units busy. An element-wise add of the same size is run too: "
+                       "it does one operation per number and waits on memory instead.",
+                 "ko": "N×N 행렬 곱셈은 3·N²개의 수로 2·N³번의 부동소수점 연산을 하므로, 크기가 클수록 연산 장치가 "
+                       "바쁘게 일합니다. 같은 크기의 원소별 덧셈도 함께 실행합니다. 덧셈은 수 하나당 연산 한 번이라 "
+                       "메모리를 기다리는 시간이 대부분입니다."},
+    "sizes": {"en": "Sizes N", "ko": "크기 N"},
+    "other_size": {"en": "Another size (0 = none)", "ko": "다른 크기 (0 = 없음)"},
+    "naive": {"en": "Naive timing too", "ko": "단순 측정도 함께"},
+    "naive_help": {"en": "Naive timing does not wait for the device to finish, so on a GPU it measures how "
+                         "long it takes to queue the work, not to do it.",
+                   "ko": "단순 측정은 장치가 끝날 때까지 기다리지 않으므로, GPU에서는 작업을 하는 시간이 아니라 "
+                         "작업을 대기열에 넣는 시간을 잽니다."},
+    "pick_sizes": {"en": "Pick at least one size.", "ko": "크기를 하나 이상 고르세요."},
+    "pick_devices": {"en": "Pick at least one device.", "ko": "장치를 하나 이상 고르세요."},
+    "size_capped": {"en": "Sizes above {limit} are not offered: that is this machine's limit.",
+                    "ko": "{limit}보다 큰 크기는 이 컴퓨터의 한도라서 제공하지 않습니다."},
+    # --- models page -----------------------------------------------------------
+    "models_title": {"en": "Keras models: MLP and CNN", "ko": "Keras 모델: MLP와 CNN"},
+    "model_kind": {"en": "Model", "ko": "모델"},
+    "depth": {"en": "Depth (hidden layers)", "ko": "깊이 (은닉층 수)"},
+    "width": {"en": "Width (units per layer)", "ko": "너비 (층당 유닛 수)"},
+    "filters": {"en": "Filters per convolution", "ko": "합성곱당 필터 수"},
+    "batch": {"en": "Batch size", "ko": "배치 크기"},
+    "mode": {"en": "Mode", "ko": "모드"},
+    "mode_inference": {"en": "inference", "ko": "추론"},
+    "mode_train": {"en": "train", "ko": "학습"},
+    "summary": {"en": "Model summary (computed from the description, before running)",
+                "ko": "모델 요약 (실행 전에 설명만으로 계산)"},
+    "params": {"en": "Parameters", "ko": "파라미터 수"},
+    "flops_sample": {"en": "Forward FLOPs per sample", "ko": "샘플당 순전파 FLOP"},
+    "memory_est": {"en": "Memory estimate", "ko": "메모리 추정"},
+    "layer": {"en": "Layer", "ko": "층"},
+    "outputs": {"en": "Outputs per sample", "ko": "샘플당 출력 수"},
+    "step_time": {"en": "Time per step", "ko": "스텝당 시간"},
+    "samples_s": {"en": "Samples per second", "ko": "초당 샘플 수"},
+    "first_call": {"en": "First call (tracing, compiling)", "ko": "첫 호출 (트레이싱, 컴파일)"},
+    "first_call_help": {"en": "The first call builds the graph and compiles it; it is timed apart and is not "
+                              "part of the time per step.",
+                        "ko": "첫 호출은 그래프를 만들고 컴파일합니다. 따로 측정하며 스텝당 시간에는 들어가지 않습니다."},
+    "train_note": {"en": "A training step does about three times the work of a forward pass.",
+                   "ko": "학습 스텝은 순전파의 약 세 배의 연산을 합니다."},
+    # --- backends page ---------------------------------------------------------
+    "backends_title": {"en": "One Keras model, every backend", "ko": "하나의 Keras 모델, 모든 백엔드"},
+    "backends_intro": {"en": "Keras 3 runs the same model code on TensorFlow, JAX or PyTorch. Here the same small "
+                             "MLP runs once per installed backend, each in its own process, and the numbers are "
+                             "put side by side. Only the engine underneath changes, not the Keras code.",
+                       "ko": "Keras 3는 같은 모델 코드를 TensorFlow, JAX, PyTorch 위에서 실행합니다. 여기서는 같은 작은 "
+                             "MLP를 설치된 백엔드마다 별도 프로세스에서 한 번씩 실행하고 결과를 나란히 놓습니다. "
+                             "바뀌는 것은 아래의 엔진뿐이고 Keras 코드는 그대로입니다."},
+    "installed": {"en": "Installed backends: {names}", "ko": "설치된 백엔드: {names}"},
+    "compare_run": {"en": "Compare the backends", "ko": "백엔드 비교 실행"},
+    "chart_backends": {"en": "Time per step by backend", "ko": "백엔드별 스텝당 시간"},
+    "axis_step_ms": {"en": "median time per step (ms)", "ko": "스텝당 시간 중앙값 (ms)"},
+    # --- learn page ------------------------------------------------------------
+    "learn_title": {"en": "Learn: the ideas behind the numbers", "ko": "배우기: 숫자 뒤에 있는 개념"},
+    "tensors": {"en": "Tensors, rank 0 to 4", "ko": "텐서, 랭크 0부터 4까지"},
+    "tensors_text": {"en": "A tensor is an array of numbers with a shape. Its rank is how many indices you need "
+                           "to pick one number: a single number has rank 0, a list rank 1, a table rank 2, a "
+                           "colour image rank 3, a batch of images rank 4. These are made with NumPy right here.",
+                     "ko": "텐서는 모양(shape)을 가진 숫자 배열입니다. 랭크는 숫자 하나를 고르는 데 필요한 인덱스의 "
+                           "개수입니다. 숫자 하나는 랭크 0, 목록은 랭크 1, 표는 랭크 2, 컬러 이미지는 랭크 3, 이미지 "
+                           "묶음은 랭크 4입니다. 아래 예시는 여기서 NumPy로 만듭니다."},
+    "rank": {"en": "Rank {rank}: {what}", "ko": "랭크 {rank}: {what}"},
+    "rank0": {"en": "a scalar, e.g. a loss value", "ko": "스칼라, 예: 손실 값"},
+    "rank1": {"en": "a vector, e.g. one sample's features", "ko": "벡터, 예: 샘플 하나의 특징"},
+    "rank2": {"en": "a matrix, e.g. a Dense layer's weights", "ko": "행렬, 예: Dense 층의 가중치"},
+    "rank3": {"en": "an image: height × width × colour channels", "ko": "이미지: 높이 × 너비 × 색 채널"},
+    "rank4": {"en": "a batch of images: batch × height × width × channels",
+              "ko": "이미지 묶음: 배치 × 높이 × 너비 × 채널"},
+    "shape_dtype": {"en": "shape {shape}, dtype {dtype}", "ko": "모양 {shape}, 데이터 타입 {dtype}"},
+    "graph": {"en": "The computation graph", "ko": "계산 그래프"},
+    "graph_text": {"en": "A model is a chain of operations on tensors. Run one operation at a time (eager) and "
+                         "Python decides each step; record the whole chain first as a graph and the framework can "
+                         "fuse steps, plan memory and compile it (XLA) before running. The first call pays for "
+                         "that recording and compiling, which is why dlenv times it apart. Timings of eager, "
+                         "graph and XLA runs come from a worker process, not from this page.",
+                   "ko": "모델은 텐서에 대한 연산의 사슬입니다. 연산을 하나씩 실행하면(즉시 실행, eager) 파이썬이 매 단계를 "
+                         "결정합니다. 사슬 전체를 먼저 그래프로 기록하면 프레임워크가 실행 전에 단계를 합치고, 메모리를 "
+                         "계획하고, 컴파일(XLA)할 수 있습니다. 첫 호출은 이 기록과 컴파일 비용을 치르기 때문에 dlenv는 "
+                         "첫 호출을 따로 잽니다. eager, 그래프, XLA 실행 시간은 이 페이지가 아니라 작업 프로세스에서 "
+                         "측정합니다."},
+    "stack": {"en": "Hardware → backend → Keras", "ko": "하드웨어 → 백엔드 → Keras"},
+    "stack_text": {"en": "At the bottom is the chip (CPU, GPU or TPU) with its driver. Above it a backend "
+                         "(TensorFlow, JAX or PyTorch) turns tensor operations into work for that chip. At the top, "
+                         "Keras describes layers and models once and hands them to whichever backend is chosen.",
+                   "ko": "맨 아래에는 칩(CPU, GPU, TPU)과 드라이버가 있습니다. 그 위의 백엔드(TensorFlow, JAX, PyTorch)는 "
+                         "텐서 연산을 그 칩이 할 일로 바꿉니다. 맨 위의 Keras는 층과 모델을 한 번만 기술하고, 선택된 "
+                         "백엔드에 넘겨 줍니다."},
+    "chips": {"en": "CPU, GPU and TPU", "ko": "CPU, GPU, TPU"},
+    "chips_text": {"en": "A CPU has a few strong cores that are good at varied work with many branches. A GPU has "
+                         "thousands of simple cores that all do the same thing at once. A TPU is built around large "
+                         "matrix multiply units. Deep learning is mostly multiply-adds over big matrices, and every "
+                         "output element can be computed independently, so it is massively parallel: that is why "
+                         "GPUs and TPUs win on large sizes, while small sizes do not fill them and the CPU can be "
+                         "faster.",
+                   "ko": "CPU는 분기가 많은 다양한 일을 잘하는 강한 코어가 몇 개 있습니다. GPU는 모두 같은 일을 동시에 "
+                         "하는 단순한 코어가 수천 개 있습니다. TPU는 큰 행렬 곱셈 장치를 중심으로 만들어졌습니다. "
+                         "딥러닝은 대부분 큰 행렬의 곱셈-덧셈이고 출력 원소 하나하나를 따로 계산할 수 있어 대규모 병렬 "
+                         "작업입니다. 그래서 큰 크기에서는 GPU와 TPU가 이기지만, 작은 크기는 그 장치들을 다 채우지 못해 "
+                         "CPU가 더 빠를 수도 있습니다."},
+    "colab": {"en": "Using Colab's GPU or TPU", "ko": "Colab의 GPU나 TPU 사용하기"},
+    "colab_text": {"en": "In Colab choose Runtime → Change runtime type and pick a GPU or TPU; the session "
+                         "restarts, so run your cells again. Free accelerators have usage limits and can be "
+                         "taken away when idle or after hours of use, so save your work. When you only plot or "
+                         "write text, switch back to the CPU to save your quota.",
+                   "ko": "Colab에서 런타임 → 런타임 유형 변경을 눌러 GPU나 TPU를 고릅니다. 세션이 다시 시작되므로 셀을 "
+                         "다시 실행하세요. 무료 가속기는 사용 한도가 있고, 쉬고 있거나 오래 쓰면 회수될 수 있으니 작업을 "
+                         "저장해 두세요. 그래프만 그리거나 글만 쓸 때는 CPU로 다시 바꿔 사용량을 아끼세요."},
+}
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The text for ``key`` in ``lang`` (English for an unknown language), filled with ``fmt``."""
+    entry = TEXT[key]
+    text = entry.get(lang if lang in LANGS else "en", entry["en"])
+    return text.format(**fmt) if fmt else text

@@ -1,0 +1,44 @@
+"""Per-session state (language, session id) and the one Runner the whole server shares."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from dlenv.i18n import LANGS, t
+from dlenv.runner import Runner
+
+
+def language() -> str:
+    """The session's language code, "en" until the visitor picks another."""
+    lang = st.session_state.get("lang")
+    if lang not in LANGS:
+        lang = st.session_state["lang"] = "en"
+    return lang
+
+
+def _picked() -> None:
+    st.session_state["lang"] = st.session_state["_lang_picker"]
+
+
+def language_picker() -> str:
+    """A sidebar language selector; app.py draws it on every page, so the choice is kept."""
+    lang = language()
+    st.session_state["_lang_picker"] = lang
+    st.sidebar.selectbox(t("language", lang), list(LANGS), format_func=LANGS.get, key="_lang_picker",
+                         on_change=_picked)
+    return lang
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda runner: runner.shutdown())
+def runner() -> Runner:
+    """One Runner per Streamlit server: every session shares its queue and warm workers."""
+    return Runner()
+
+
+def session_id() -> str:
+    """A stable id for this browser session (the runner's per-session queue quota)."""
+    if "session_id" not in st.session_state:
+        st.session_state["session_id"] = uuid.uuid4().hex
+    return st.session_state["session_id"]
