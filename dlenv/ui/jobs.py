@@ -1,0 +1,161 @@
+"""Run a measurement from a page: queue it, show progress, cancel, keep the result.
+
+Streamlit reruns the whole script on every click, so the job handles live in
+``st.session_state``: a rerun (a Cancel click, a page switch and back) finds the
+running job again and keeps polling it. Finished results are kept per session, and
+a request already measured in this session is served from there, marked as cached.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from dlenv.i18n import t
+from dlenv.jobs import JobRequest, Refused
+from dlenv.runner import CANCELLED, DONE, QUEUED, Busy, Job
+from dlenv.ui.state import runner, session_id
+from dlenv.workerproc import WorkerError
+
+POLL_S = 0.2
+
+
+def session_documents() -> list[dict[str, Any]]:
+    """Every results document measured in this browser session, oldest first."""
+    return [entry["doc"] for entry in st.session_state.get("results", [])]
+
+
+def show_error(message: str, hint: str, lang: str, warning: bool = False) -> None:
+    (st.warning if warning else st.error)(message)
+    if hint:
+        st.caption(t("hint", lang, hint=hint))
+
+
+def refusal(request: JobRequest) -> Refused | None:
+    """Why this deployment would refuse ``request`` (shown next to the input), or None."""
+    try:
+        runner().limits.check(request)
+    except Refused as exc:
+        return exc
+    return None
+
+
+def run_job(request: JobRequest | None, lang: str, *, start: bool = True, slot: str = "job",
+            backends: list[str] | None = None) -> dict[str, Any] | None:
+    """The results document for ``request`` (on every backend in ``backends`` if given), or None.
+
+    ``start`` is whether the page's Run button was pressed. Without it the slot's running
+    job is polled, or its last result shown again, so results survive reruns and page
+    switches. Errors are shown on the page, never raised.
+    """
+    key = (request, tuple(backends or ()))
+    if st.session_state.pop(f"_again_{slot}", None) is not None and request is not None:
+        return _submit(key, lang, slot)
+    if start and request is not None:
+        cached = _cached(key)
+        if cached is None:
+            return _submit(key, lang, slot)
+        st.session_state[f"_last_{slot}"] = {"key": key, "doc": cached, "cached": True}
+    if f"_job_{slot}" in st.session_state:
+        return _poll(lang, slot)
+    last = st.session_state.get(f"_last_{slot}")
+    if last is None:
+        return None
+    if last["cached"]:
+        st.info(t("cached", lang))
+        st.button(t("measure_again", lang), key=f"again_{slot}",
+                  on_click=lambda: st.session_state.update({f"_again_{slot}": True}))
+    return last["doc"]
+
+
+def _cached(key: tuple) -> dict[str, Any] | None:
+    for entry in st.session_state.get("results", []):
+        if entry["key"] == key:
+            return entry["doc"]
+    return None
+
+
+def _submit(key: tuple, lang: str, slot: str) -> dict[str, Any] | None:
+    request, backends = key
+    try:
+        if backends:
+            jobs = runner().compare(request, list(backends), session=session_id())
+        else:
+            jobs = [runner().submit(request, session=session_id())]
+    except Refused as exc:
+        show_error(t("refused", lang, message=exc), exc.hint, lang)
+        return None
+    except Busy as exc:
+        show_error(t("busy", lang, message=exc), "", lang, warning=True)
+        return None
+    st.session_state[f"_job_{slot}"] = {"key": key, "jobs": jobs}
+    return _poll(lang, slot)
+
+
+def _cancel(slot: str) -> None:
+    running = st.session_state.get(f"_job_{slot}")
+    if running:
+        for job in running["jobs"]:
+            job.cancel()
+
+
+def _poll(lang: str, slot: str) -> dict[str, Any] | None:
+    running = st.session_state[f"_job_{slot}"]
+    jobs: list[Job] = running["jobs"]
+    with st.status(t("job_running", lang), expanded=True) as box:
+        st.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot,))
+        line, bar = st.empty(), st.progress(0.0)
+        while not all(job.finished for job in jobs):
+            job = next(job for job in jobs if not job.finished)
+            line.write(_progress_text(job, lang))
+            progress = job.progress
+            if progress.get("tasks"):
+                bar.progress(min(1.0, (progress["task"] - 1 + 0.5) / progress["tasks"]))
+            time.sleep(POLL_S)
+        failed = [job for job in jobs if job.state != DONE]
+        box.update(label=t("job_failed" if failed else "job_done", lang),
+                   state="error" if failed else "complete", expanded=bool(failed))
+        line.empty()
+        bar.progress(1.0)
+    del st.session_state[f"_job_{slot}"]
+    for job in failed:
+        if job.state == CANCELLED:
+            show_error(t("job_cancelled", lang), "", lang, warning=True)
+        else:
+            show_error(job.error.message, job.error.hint, lang)
+    done = [job for job in jobs if job.state == DONE]
+    if not done:
+        return None
+    doc = done[0].doc if len(jobs) == 1 else runner().merged(done)
+    if not failed:  # only complete measurements are served again from the cache
+        st.session_state.setdefault("results", []).append({"key": running["key"], "doc": doc})
+    st.session_state[f"_last_{slot}"] = {"key": running["key"], "doc": doc, "cached": False}
+    return doc
+
+
+def _progress_text(job: Job, lang: str) -> str:
+    if job.state == QUEUED:
+        return t("queued", lang, position=job.position)
+    progress = job.progress
+    if not progress.get("tasks"):
+        return t("starting", lang, backend=job.backend)
+    return t("measuring", lang, task=progress["task"], tasks=progress["tasks"], label=progress.get("label", ""))
+
+
+def environment(backend: str, lang: str) -> dict[str, Any] | None:
+    """Versions and devices as ``backend``'s worker sees them (kept for the session), or None with the error shown."""
+    known = st.session_state.setdefault("environments", {})
+    if backend not in known:
+        try:
+            known[backend] = runner().environment(backend)
+        except WorkerError as exc:
+            show_error(t("backend_failed", lang, backend=backend, message=exc), exc.hint, lang)
+            return None
+    return known[backend]
+
+
+def known_environments() -> dict[str, dict[str, Any]]:
+    """The environments already loaded in this session (loading one takes seconds)."""
+    return st.session_state.get("environments", {})
