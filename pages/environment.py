@@ -1,13 +1,19 @@
-"""Environment: what this machine is made of (the CPU, read without any framework).
-
-The full dashboard (devices per backend, measurements, charts) comes with the
-dashboard issue; this page already shows the CPU and how to measure from a shell.
-"""
+"""Environment: what this machine is made of, per backend, and a quick demo."""
 
 import streamlit as st
 
+from dlenv import backends, charts
 from dlenv.devices import cpu_info, peak_for
 from dlenv.environment import runtime
+from dlenv.i18n import t
+from dlenv.jobs import JobRequest
+from dlenv.ui import show
+from dlenv.ui.jobs import environment, run_job
+from dlenv.ui.state import language
+from dlenv.workloads import MLP, Matmul
+
+DEMO = JobRequest("tensorflow", tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128,
+                  batch=32),), devices=("all",), budget_s=0.3, label="quick demo")
 
 
 @st.cache_data
@@ -16,18 +22,49 @@ def _cpu() -> dict:
     return {"cpu": cpu.to_dict(), "peak": peak_for(cpu, "float32")}
 
 
+lang = language()
 info = _cpu()
-cpu = info["cpu"]
-st.title("dlenv: what is this machine made of?")
-st.caption(f"Running: {runtime()}")
+cpu, peak = info["cpu"], info["peak"]
+st.title(t("env_title", lang))
+st.caption(t("env_running", lang, runtime=runtime()))
 cols = st.columns(3)
-cols[0].metric("CPU", cpu["name"])
-cols[1].metric("Physical cores", cpu["cores"] or "?")
-peak = info["peak"]
-cols[2].metric("float32 peak (estimate)", f"{peak.gflops:.0f} GFLOP/s" if peak else "unknown",
+cols[0].metric(t("cpu", lang), cpu["name"])
+cols[1].metric(t("cores", lang), cpu["cores"] or "?")
+cols[2].metric(t("peak_estimate", lang), f"{peak.gflops:.0f} GFLOP/s" if peak else t("unknown", lang),
                help=peak.note if peak else None)
-st.write("Vector units:", ", ".join(cpu["simd"]) or "none reported")
-st.subheader("Measure from a shell")
+st.write(t("simd", lang, units=", ".join(cpu["simd"]) or t("none_reported", lang)))
+
+st.header(t("per_backend", lang))
+st.write(t("per_backend_intro", lang))
+for name in sorted(set(backends.BACKENDS) - set(backends.installed())):
+    st.caption(t("not_installed", lang, backend=name, hint=backends.get(name).INSTALL_HINT))
+if st.button(t("load_devices", lang)) or st.session_state.get("environments"):
+    envs = {name: environment(name, lang) for name in backends.installed()}
+    for name, env in envs.items():
+        if env is None:
+            continue
+        st.subheader(name)
+        st.write(t("versions", lang), env.get("versions", {}))
+        st.dataframe(show.device_rows(env, lang), hide_index=True)
+    kinds = {d["kind"] for env in envs.values() if env for d in env.get("devices", [])}
+    if kinds and "gpu" not in kinds:
+        st.info(t("no_gpu", lang))
+    tf_version = (envs.get("tensorflow") or {}).get("versions", {}).get("tensorflow")
+    if tf_version:
+        st.write(t("tf_version", lang, version=tf_version))
+        st.code(f"import tensorflow as tf\nprint(tf.__version__)  # {tf_version}", language="python")
+
+st.header(t("demo", lang))
+st.write(t("demo_intro", lang))
+doc = run_job(DEMO, lang, start=st.button(t("demo_run", lang), type="primary"), slot="demo")
+if doc:
+    df = show.frame(doc)
+    mm = df[df["workload"] == "matmul"]
+    st.plotly_chart(charts.time_vs_size(mm, t("chart_time", lang), t("axis_size", lang), t("axis_time", lang)),
+                    width="stretch")
+    show.table(df, lang)
+
+st.subheader(t("shell", lang))
 st.code("python -m dlenv devices\n"
         "python -m dlenv run matmul --sizes 256,1024,2048 --devices all --timing both --out results.json",
         language="bash")

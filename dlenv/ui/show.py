@@ -22,7 +22,7 @@ def frame(doc: dict[str, Any]) -> pd.DataFrame:
 def table(df: pd.DataFrame, lang: str) -> None:
     st.subheader(t("table", lang))
     shown = [c for c in TABLE_COLUMNS if c in df and df[c].notna().any()]
-    st.dataframe(df[shown], hide_index=True, use_container_width=True)
+    st.dataframe(df[shown], hide_index=True, width="stretch")
 
 
 def matmul_charts(df: pd.DataFrame, lang: str) -> None:
@@ -33,18 +33,18 @@ def matmul_charts(df: pd.DataFrame, lang: str) -> None:
     left, right = st.columns(2)
     left.plotly_chart(charts.time_vs_size(_with_timing(df[df["workload"] == "matmul"]),
                                           t("chart_time", lang), size_x, t("axis_time", lang)),
-                      use_container_width=True)
+                      width="stretch")
     right.plotly_chart(charts.throughput_vs_size(mm, t("chart_throughput", lang), size_x),
-                       use_container_width=True)
+                       width="stretch")
     kinds = set(synced["device"].str.split(":").str[0])
     if {"gpu", "cpu"} <= kinds:
-        gpu = sorted(d for d in synced["device"].unique() if d.startswith("gpu"))[0]
+        gpu = min(d for d in synced["device"].unique() if d.startswith("gpu"))
         left.plotly_chart(charts.speedup_vs_size(mm, gpu, "cpu:0", t("chart_speedup", lang), size_x,
-                                                 t("axis_speedup", lang)), use_container_width=True)
+                                                 t("axis_speedup", lang)), width="stretch")
     else:
         left.info(t("no_speedup", lang))
     right.plotly_chart(charts.roofline(synced, t("chart_roofline", lang), t("axis_intensity", lang)),
-                       use_container_width=True)
+                       width="stretch")
 
 
 def _with_timing(rows: pd.DataFrame) -> pd.DataFrame:

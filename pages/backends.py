@@ -1,0 +1,37 @@
+"""Backends: the same small Keras MLP on every installed backend, side by side."""
+
+import plotly.express as px
+import streamlit as st
+
+from dlenv import backends
+from dlenv.i18n import t
+from dlenv.jobs import JobRequest
+from dlenv.ui import show
+from dlenv.ui.jobs import run_job
+from dlenv.ui.state import language
+from dlenv.workloads import MLP
+
+SPEC = MLP(depth=2, width=256, batch=32)
+
+lang = language()
+st.title(t("backends_title", lang))
+st.write(t("backends_intro", lang))
+installed = backends.installed()
+st.write(t("installed", lang, names=", ".join(installed) or "-"))
+for name in sorted(set(backends.BACKENDS) - set(installed)):
+    st.caption(t("not_installed", lang, backend=name, hint=backends.get(name).INSTALL_HINT))
+st.code("import keras\n\n"
+        f"model = keras.Sequential([keras.Input(({SPEC.input_dim},))]\n"
+        f"    + [keras.layers.Dense({SPEC.width}, activation='relu') for _ in range({SPEC.depth})]\n"
+        f"    + [keras.layers.Dense({SPEC.classes})])\n"
+        f"model.predict_on_batch(x)  # x: {SPEC.batch} × {SPEC.input_dim}", language="python")
+
+request = JobRequest(installed[0] if installed else "tensorflow", (SPEC,), budget_s=0.5, label="backend comparison")
+pressed = st.button(t("compare_run", lang), type="primary", disabled=not installed)
+doc = run_job(request, lang, start=pressed, slot="backends", backends=installed)
+if doc:
+    df = show.frame(doc)
+    fig = px.bar(df.assign(ms=df["median_s"] * 1e3), x="backend", y="ms", color="device", barmode="group",
+                 title=t("chart_backends", lang), labels={"ms": t("axis_step_ms", lang)})
+    st.plotly_chart(fig, width="stretch")
+    show.table(df, lang)

@@ -1,0 +1,33 @@
+"""Learn: the ideas behind the numbers, in short (tensors made with NumPy, no framework)."""
+
+import numpy as np
+import streamlit as st
+
+from dlenv.i18n import t
+from dlenv.ui.state import language
+
+lang = language()
+st.title(t("learn_title", lang))
+
+st.header(t("tensors", lang))
+st.write(t("tensors_text", lang))
+examples = [np.float32(0.25), np.arange(4, dtype=np.float32), np.ones((3, 4), dtype=np.float32),
+            np.zeros((28, 28, 3), dtype=np.uint8), np.zeros((32, 28, 28, 3), dtype=np.float32)]
+for rank, tensor in enumerate(examples):
+    array = np.asarray(tensor)
+    with st.expander(t("rank", lang, rank=rank, what=t(f"rank{rank}", lang)), expanded=rank < 3):
+        st.caption(t("shape_dtype", lang, shape=array.shape, dtype=array.dtype))
+        if array.ndim <= 2:
+            st.code(np.array2string(array, precision=2))
+
+st.header(t("graph", lang))
+st.write(t("graph_text", lang))
+st.header(t("stack", lang))
+st.write(t("stack_text", lang))
+st.code("Keras  (layers, models, fit / predict)\n   ↓\n"
+        "backend: TensorFlow | JAX | PyTorch  (tensor ops, autodiff, compiler)\n   ↓\n"
+        "driver + chip: CPU | GPU (CUDA) | TPU", language="text")
+st.header(t("chips", lang))
+st.write(t("chips_text", lang))
+st.header(t("colab", lang))
+st.write(t("colab_text", lang))

@@ -1,0 +1,58 @@
+"""Matrix multiply: time, throughput, GPU speedup and roofline against size."""
+
+import streamlit as st
+
+from dlenv import backends
+from dlenv.i18n import t
+from dlenv.jobs import JobRequest
+from dlenv.ui import show
+from dlenv.ui.jobs import known_environments, refusal, run_job
+from dlenv.ui.state import language, runner
+from dlenv.workloads import DTYPES, Elementwise, Matmul, WorkloadError
+
+lang = language()
+st.title(t("mm_title", lang))
+st.write(t("mm_intro", lang))
+
+limit = runner().limits.max_matmul
+offered = [2**p for p in range(6, 13) if 2**p <= limit]
+devices = ["cpu", "gpu", "tpu"] + sorted({d["id"] for env in known_environments().values() if env
+                                          for d in env.get("devices", [])})
+left, right = st.columns(2)
+sizes = left.multiselect(t("sizes", lang), offered, default=[s for s in (64, 256, 1024) if s <= limit],
+                         key="mm_sizes")
+other = left.number_input(t("other_size", lang), min_value=0, value=0, step=1, key="mm_other")
+sizes = sorted(set(sizes) | ({int(other)} if other else set()))
+if offered[-1] < 4096:
+    left.caption(t("size_capped", lang, limit=limit))
+dtype = left.selectbox(t("dtype", lang), DTYPES, key="mm_dtype")
+chosen = right.multiselect(t("devices", lang), devices, default=["cpu"], key="mm_devices",
+                           help=t("devices_hint", lang))
+backend = right.selectbox(t("backend", lang), backends.installed(), key="mm_backend")
+naive = right.toggle(t("naive", lang), key="mm_naive")
+right.caption(t("naive_help", lang))
+
+request, problem = None, None
+if not sizes:
+    problem = t("pick_sizes", lang)
+elif not chosen:
+    problem = t("pick_devices", lang)
+else:
+    try:
+        specs = tuple(Matmul.square(n, dtype) for n in sizes) + tuple(Elementwise(size=n, dtype=dtype) for n in sizes)
+        request = JobRequest(backend, specs, devices=tuple(chosen), budget_s=0.5, label="matmul sweep",
+                             timings=("synced", "naive") if naive else ("synced",))
+    except WorkloadError as exc:
+        problem = t("refused", lang, message=exc)
+    refused = request and refusal(request)
+    if refused:
+        problem = t("refused", lang, message=refused) + " " + t("hint", lang, hint=refused.hint)
+        request = None
+if problem:
+    left.error(problem)
+
+doc = run_job(request, lang, start=st.button(t("run", lang), type="primary", disabled=request is None), slot="matmul")
+if doc:
+    df = show.frame(doc)
+    show.matmul_charts(df, lang)
+    show.table(df, lang)

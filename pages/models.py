@@ -1,0 +1,61 @@
+"""Models: a Keras MLP or CNN, its size computed from the description, then measured."""
+
+import pandas as pd
+import streamlit as st
+
+from dlenv import backends
+from dlenv.i18n import t
+from dlenv.jobs import JobRequest
+from dlenv.ui import show
+from dlenv.ui.jobs import refusal, run_job
+from dlenv.ui.state import language
+from dlenv.workloads import CNN, MLP, MODES, WorkloadError
+
+lang = language()
+st.title(t("models_title", lang))
+
+left, right = st.columns(2)
+kind = left.radio(t("model_kind", lang), ["MLP", "CNN"], horizontal=True, key="model_kind")
+depth = left.slider(t("depth", lang), 1, 8, 2, key="model_depth")
+if kind == "MLP":
+    width = left.select_slider(t("width", lang), [32, 64, 128, 256, 512, 1024, 2048], 256, key="model_width")
+else:
+    width = left.select_slider(t("filters", lang), [8, 16, 32, 64, 128], 32, key="model_filters")
+batch = right.select_slider(t("batch", lang), [1, 8, 16, 32, 64, 128, 256], 32, key="model_batch")
+mode = right.radio(t("mode", lang), MODES, format_func=lambda m: t(f"mode_{m}", lang), horizontal=True,
+                   key="model_mode")
+backend = right.selectbox(t("backend", lang), backends.installed(), key="model_backend")
+
+spec = MLP(depth=depth, width=width, batch=batch, mode=mode) if kind == "MLP" else \
+    CNN(depth=depth, filters=width, batch=batch, mode=mode)
+
+st.subheader(t("summary", lang))
+cols = st.columns(3)
+cols[0].metric(t("params", lang), f"{spec.parameter_count():,}")
+cols[1].metric(t("flops_sample", lang), f"{spec.forward_flops_per_sample() / 1e6:,.2f} MFLOP")
+cols[2].metric(t("memory_est", lang), f"{spec.memory_bytes() / 2**20:,.1f} MB")
+st.dataframe(pd.DataFrame([{t("layer", lang): i + 1, "FLOPs": f"{flops:,.0f}", t("params", lang): params,
+                            t("outputs", lang): outputs}
+                           for i, (flops, params, outputs) in enumerate(spec.layer_costs())]), hide_index=True)
+if mode == "train":
+    st.caption(t("train_note", lang))
+
+request, problem = None, None
+try:
+    request = JobRequest(backend, (spec,), budget_s=0.5, label=spec.label())
+except WorkloadError as exc:
+    problem = str(exc)
+refused = request and refusal(request)
+if refused:
+    problem, request = t("refused", lang, message=refused) + " " + t("hint", lang, hint=refused.hint), None
+if problem:
+    st.error(problem)
+
+doc = run_job(request, lang, start=st.button(t("run", lang), type="primary", disabled=request is None), slot="models")
+if doc:
+    row = show.frame(doc).iloc[0]
+    cols = st.columns(3)
+    cols[0].metric(t("step_time", lang), f"{row['median_s'] * 1e3:.3g} ms")
+    cols[1].metric(t("samples_s", lang), f"{row['samples_per_s']:,.0f}" if pd.notna(row["samples_per_s"]) else "?")
+    cols[2].metric(t("first_call", lang), f"{row['first_call_s'] * 1e3:.3g} ms", help=t("first_call_help", lang))
+    show.table(show.frame(doc), lang)

@@ -1,0 +1,158 @@
+"""Every page renders in English and Korean; real measurements reach charts and tables.
+
+AppTest runs the app in this process, so the Runner it creates (one per server, in
+``st.cache_resource``) spawns real worker processes; the module fixture shuts them down.
+Whether the app imports a framework is checked in a fresh interpreter, since this
+pytest process has TensorFlow loaded for other tests.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import streamlit as st
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+PAGES = ["environment", "matmul", "models", "backends", "learn"]
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_runner():
+    yield
+    from dlenv.ui.state import runner
+
+    shared = runner()
+    st.cache_resource.clear()  # its on_release shuts the runner and its workers down
+    assert shared.worker_count() == 0
+
+
+def open_page(page: str = "environment", lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    if page != "environment":
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_both_languages(page, lang):
+    at = open_page(page, lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and not at.error
+
+
+def test_korean_pages_show_korean():
+    for page in PAGES:
+        at = open_page(page, "ko")
+        assert any("가" <= ch <= "힣" for ch in at.title[0].value), page
+        assert any("가" <= ch <= "힣" for ch in texts(at)), page
+
+
+def test_language_picker_switches_and_is_kept_across_pages():
+    at = open_page("environment")
+    at.selectbox(key="_lang_picker").select("ko").run()
+    assert at.session_state["lang"] == "ko"
+    at.switch_page("pages/learn.py").run()
+    assert at.title[0].value == "배우기: 숫자 뒤에 있는 개념"
+
+
+def test_quick_demo_measures_then_serves_the_same_run_from_the_cache():
+    at = open_page()
+    button(at, "Run the quick demo").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) == 1
+    table = at.dataframe[-1].value
+    assert {"matmul 64 float32", "matmul 512 float32"} <= set(table["label"])
+    assert not any("Cached" in i.value for i in at.info)
+    button(at, "Run the quick demo").click().run()
+    assert any("Cached" in i.value for i in at.info)
+    assert button(at, "Measure again")
+
+
+def test_matmul_run_shows_charts_and_says_there_is_no_gpu():
+    at = open_page("matmul")
+    at.multiselect(key="mm_sizes").set_value([64, 128]).run()
+    at.toggle(key="mm_naive").set_value(True).run()
+    button(at, "Run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) == 3  # time, throughput, roofline
+    assert any("No GPU was measured" in i.value for i in at.info)
+    table = at.dataframe[-1].value
+    assert set(table["timing"]) == {"synced", "naive"} and "elementwise add 64x64 float32" in set(table["label"])
+
+
+def test_matmul_too_large_is_refused_next_to_the_input():
+    at = open_page("matmul", "ko")
+    at.number_input(key="mm_other").set_value(10**6).run()
+    assert not at.exception
+    assert at.error and "여기서는 허용되지 않습니다" in at.error[0].value
+    assert button(at, "실행").disabled
+
+
+def test_models_page_shows_the_summary_then_the_measured_step():
+    at = open_page("models")
+    assert at.metric[0].label == "Parameters" and int(at.metric[0].value.replace(",", "")) > 0
+    at.select_slider(key="model_width").set_value(32).run()
+    at.select_slider(key="model_batch").set_value(8).run()
+    button(at, "Run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    labels = [m.label for m in at.metric]
+    assert {"Time per step", "Samples per second", "First call (tracing, compiling)"} <= set(labels)
+
+
+def test_environment_devices_per_backend_and_the_tensorflow_version():
+    at = open_page()
+    button(at, "Show devices per backend").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    assert "tensorflow" in [s.value for s in at.subheader]
+    assert any("print(tf.__version__)  # 2." in c.value for c in at.code)
+    assert any("There is no GPU" in i.value for i in at.info)
+
+
+def test_backends_compare_side_by_side():
+    from dlenv import backends
+
+    at = open_page("backends")
+    button(at, "Compare the backends").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    assert set(at.dataframe[-1].value["backend"]) == set(backends.installed())
+    assert len(at.get("plotly_chart")) == 1
+
+
+SCRIPT = f"""
+import json, sys
+from streamlit.testing.v1 import AppTest
+seen = []
+for page in {PAGES!r}:
+    at = AppTest.from_file("app.py", default_timeout=60)
+    at.session_state["lang"] = "ko"
+    at.run()
+    if page != "environment":
+        at.switch_page("pages/" + page + ".py").run()
+    seen += [e.value for e in at.exception]
+print(json.dumps({{"exceptions": seen,
+                  "frameworks": sorted(m for m in ("tensorflow", "jax", "torch", "keras") if m in sys.modules)}}))
+"""
+
+
+def test_no_page_imports_a_framework():
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, check=False,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    page = json.loads(done.stdout.strip().splitlines()[-1])
+    assert page == {"exceptions": [], "frameworks": []}
