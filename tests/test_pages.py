@@ -10,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 import streamlit as st
@@ -121,7 +123,8 @@ def test_environment_devices_per_backend_and_the_tensorflow_version():
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert "tensorflow" in [s.value for s in at.subheader]
     assert any("print(tf.__version__)  # 2." in c.value for c in at.code)
-    assert any("There is no GPU" in i.value for i in at.info)
+    has_gpu = any(str(d).startswith("gpu") for table in at.dataframe for d in table.value.get("Device", []))
+    assert has_gpu != any("There is no GPU" in i.value for i in at.info)
 
 
 def test_backends_compare_side_by_side():
@@ -132,6 +135,29 @@ def test_backends_compare_side_by_side():
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert set(at.dataframe[-1].value["backend"]) == set(backends.installed())
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_a_running_job_is_polled_again_after_a_rerun_and_a_cancel_is_reported():
+    from dlenv.jobs import JobRequest
+    from dlenv.ui.state import runner
+    from dlenv.workloads import Matmul
+
+    request = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))  # 50 tasks, seconds
+    job = runner().submit(request, session="someone")  # as if a click had started it before a rerun
+    at = open_page("matmul")
+    at.session_state["_job_matmul"] = {"key": (request, ()), "jobs": [job]}
+
+    def cancel_once_measuring():
+        while not job.progress.get("task") and not job.finished:
+            time.sleep(0.05)
+        job.cancel()
+
+    threading.Thread(target=cancel_once_measuring, daemon=True).start()
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Cancelled."]
+    assert "_job_matmul" not in at.session_state and not at.get("plotly_chart")
+    assert button(at, "Cancel")
 
 
 SCRIPT = f"""

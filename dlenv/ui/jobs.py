@@ -149,7 +149,8 @@ def environment(backend: str, lang: str) -> dict[str, Any] | None:
     known = st.session_state.setdefault("environments", {})
     if backend not in known:
         try:
-            known[backend] = runner().environment(backend)
+            with st.spinner(t("starting", lang, backend=backend)):
+                known[backend] = runner().environment(backend)
         except WorkerError as exc:
             show_error(t("backend_failed", lang, backend=backend, message=exc), exc.hint, lang)
             return None
