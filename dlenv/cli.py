@@ -1,4 +1,4 @@
-"""The command line: ``python -m dlenv devices|run`` (also what a Colab notebook runs).
+"""The command line: ``python -m dlenv devices|run|import|push`` (also what a Colab notebook runs).
 
 Exit codes: 0 success; 2 bad input (one line naming the value and what is allowed, no
 traceback); 3 a requested measurement failed (the results that succeeded are written).
@@ -6,6 +6,11 @@ traceback); 3 a requested measurement failed (the results that succeeded are wri
 Everything that can be checked without a framework is checked before one is imported.
 A run on one backend measures in this process; several backends run one child process
 each (Keras fixes its backend at import) and their result files are merged.
+
+``import`` and ``push`` store results files in a database (``dlenv.store``): ``import`` the
+local SQLite one by default, ``push`` a shared one named with ``--db``. Every file is read
+and checked before anything is stored, so one bad file stores nothing. ``run --save`` (or
+``run --db URL``) stores what it measured.
 """
 
 from __future__ import annotations
@@ -115,7 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="%% of peak against the spec table/CPU estimate, or a measured ceiling")
     run.add_argument("--out", type=Path, help="write the results here: JSON, or CSV if the name ends in .csv")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    run.add_argument("--save", action="store_true",
+                     help="store the results in the database (DLENV_DATABASE_URL, else the local SQLite file)")
+    run.add_argument("--db", metavar="URL", help="store the results in this database (implies --save)")
+
+    imp = sub.add_parser("import", help="store results files (JSON or CSV) in the local database")
+    _add_store_args(imp, db_required=False)
+    push = sub.add_parser("push", help="store results files in a shared database (--db is required)")
+    _add_store_args(push, db_required=True)
     return parser
+
+
+def _add_store_args(parser: argparse.ArgumentParser, db_required: bool) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="results files: JSON, or CSV (.csv)")
+    parser.add_argument("--db", metavar="URL", required=db_required,
+                        help="database URL, e.g. postgresql://user@host/dlenv" if db_required else
+                        "database URL (default: DLENV_DATABASE_URL, else the local SQLite file)")
+    parser.add_argument("--reference", action="store_true", help="mark the results as a reference set")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -183,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
+        if args.command in ("import", "push"):
+            return cmd_store(args)
         _check_common(args)
         if args.command == "devices":
             return cmd_devices(args)
@@ -244,6 +267,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     specs = workload_specs(args)
     tokens = _device_tokens(args.devices)
     names = _backend_names(args.backend)
+    if args.save or args.db:
+        _open_store(args.db).close()  # a bad URL fails now, not after minutes of measuring
     if len(names) > 1:
         return _run_backends(names, specs, tokens, args)
     from dlenv import execute
@@ -312,6 +337,85 @@ def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
         results.dump(doc, args.out)
     if not args.quiet:
         report.print_results(doc)
+    if args.save or args.db:
+        _save(doc, args.db)  # after --out: a database failure still leaves the file
     for error in doc["errors"]:
         print(f"dlenv: failed: {error['error']} ({error['hint']})", file=sys.stderr)
     return EXIT_FAILED if doc["errors"] else EXIT_OK
+
+
+# ---------------------------------------------------------------- the results database
+
+def _open_store(url: str | None) -> Any:
+    from dlenv import store
+
+    try:
+        return store.Store(url)
+    except store.StoreError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _save(doc: dict[str, Any], url: str | None) -> None:
+    from dlenv import store
+
+    db = _open_store(url)
+    try:
+        saved = db.save_document(doc, source="local")
+    except (store.StoreError, results.ResultsError) as exc:
+        raise CliError(_one_line(exc)) from exc
+    finally:
+        db.close()
+    print(f"saved: added {saved.added}, {saved.duplicates} already stored (database: {db.url_for_display})")
+
+
+def _one_line(exc: Exception) -> str:
+    """ResultsError lists several problems on indented lines; the CLI says it on one."""
+    return str(exc).replace(":\n  - ", ": ").replace("\n  - ", "; ").replace("\n", " ")
+
+
+def read_results_file(path: Path) -> dict[str, Any]:
+    """A results file checked in full, by the rules of the app's upload (``Store.import_bytes``):
+    JSON when named .json or starting with ``{``/``[``, else CSV; a UTF-8 byte order mark is skipped."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(results.MAX_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    suffix = path.suffix.lower()
+    try:
+        if not data.strip():
+            raise results.ResultsError("the file is empty")
+        if suffix == ".json" or (suffix != ".csv" and data.lstrip()[:1] in (b"{", b"[")):
+            return results.loads(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise results.ResultsError(f"CSV: not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+                                       "cannot be decoded; save the table as CSV UTF-8") from None
+        return results.from_csv(text)
+    except results.ResultsError as exc:
+        raise CliError(f"{path}: {_one_line(exc)}") from exc
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    from dlenv import store
+
+    if args.db is not None and not args.db.strip():
+        raise CliError("--db: the database URL is empty; give one like postgresql://user:password@host/dbname")
+    docs = [(path, read_results_file(path)) for path in args.files]  # all checked before any is stored
+    db = _open_store(args.db)
+    try:
+        for index, (path, doc) in enumerate(docs):
+            try:
+                saved = db.save_document(doc, source=args.command, reference=args.reference)
+            except results.ResultsError as exc:  # text the database cannot hold (a NUL character)
+                stored = f" (the {index} files before it were stored)" if index else ""
+                raise CliError(f"{path}: {_one_line(exc)}{stored}") from exc
+            print(f"{path}: added {saved.added}, {saved.duplicates} already stored", flush=True)
+    except store.StoreError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    print(f"database: {db.url_for_display}")
+    return EXIT_OK

@@ -1,0 +1,62 @@
+"""Reference results shipped with dlenv: measured sets to compare a run against.
+
+Each set is one results file (``dlenv.results/1``) in this folder, named
+``<name>.json``. Its environment is the full record of the machine that measured it,
+with ``machine`` starting with ``"reference:"`` and a ``reference`` object holding a
+``title`` and the ``commands`` that produced it::
+
+    from dlenv import reference
+    for entry in reference.list_sets():
+        print(entry["name"], entry["title"])
+    doc = reference.load("cpu-epyc-2vcpu-tensorflow")
+
+Files are read with ``importlib.resources``, so this works from a wheel as well as a
+checkout, and every file is validated (``dlenv.results.load``) before it is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Any
+
+from dlenv import results
+
+MACHINE_PREFIX = "reference:"
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+
+
+class UnknownReferenceSet(LookupError):
+    """No reference set of that name."""
+
+
+def _files() -> dict[str, Any]:
+    folder = resources.files(__name__)
+    return {entry.name[: -len(".json")]: entry for entry in folder.iterdir()
+            if entry.name.endswith(".json") and entry.is_file()}
+
+
+def names() -> list[str]:
+    """The names of the shipped sets, sorted."""
+    return sorted(_files())
+
+
+def load(name: str) -> dict:
+    """The validated results document of the set ``name`` (see ``list_sets``)."""
+    files = _files()
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or name not in files:
+        raise UnknownReferenceSet(f"no reference set {name!r}; available: {', '.join(sorted(files)) or 'none'}")
+    return results.loads(files[name].read_bytes())
+
+
+def list_sets() -> list[dict]:
+    """One entry per shipped set: ``name``, ``title``, ``machine`` (the environment's
+    label) and ``file`` (the file name inside the package), sorted by name."""
+    entries = []
+    for name in names():
+        environment = load(name)["environment"]
+        info = environment.get("reference") if isinstance(environment.get("reference"), dict) else {}
+        title = info.get("title") if isinstance(info.get("title"), str) else name
+        entries.append({"name": name, "title": title, "machine": environment.get("machine", ""),
+                        "file": f"{name}.json"})
+    return entries
