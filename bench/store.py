@@ -1,0 +1,121 @@
+"""Costs of the results store (issue: store). Run by hand; figures go in docs/benchmarks.md.
+
+1. Importing a 10,000-result JSON file (``Store.import_bytes``: parse, validate, hash,
+   insert in one transaction) into a fresh SQLite database, median of 3. Target: < 3 s.
+2. The Results page's main query over 100,000 stored results (ten such files from ten
+   machines), median of 10 after one warm-up call. Target: < 200 ms.
+   - ``Store.results(workload="matmul", limit=1000)``
+   - the unfiltered newest-first page ``Store.results(limit=1000)``
+   - also shown: ``best_per_device(workload="matmul")`` and ``speedup("gpu:0", "cpu:0")``
+     over all 100,000 (no target; they scan everything).
+
+Usage: python bench/store.py [DATABASE_URL_FOR_PART_2]   (default: a temporary SQLite file)
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dlenv import results
+from dlenv.store import Store
+
+WORKLOADS = {
+    "matmul": lambda i: {"m": 64 * (1 + i % 64), "n": 64 * (1 + i % 64), "k": 64 * (1 + i % 64)},
+    "elementwise": lambda i: {"size": 256 * (1 + i % 32), "op": ("add", "multiply")[i % 2]},
+    "mlp": lambda i: {"depth": 1 + i % 8, "width": 512, "batch": 64, "mode": ("inference", "train")[i % 2]},
+    "cnn": lambda i: {"depth": 1 + i % 5, "filters": 32, "image": 32, "batch": 32, "mode": "inference"},
+}
+
+
+def result(i: int, machine: int) -> dict:
+    """A valid, realistic result record; every (i, machine) gives different content."""
+    workload = list(WORKLOADS)[i % 4]
+    device = ("cpu:0", "gpu:0")[(i // 4) % 2]
+    median = 1e-4 * (1 + i % 997) * (1 if device == "cpu:0" else 0.1)
+    samples = [median * factor for factor in (0.98, 0.99, 1.0, 1.01, 1.02)]
+    flops = 2.0e9 * (1 + i % 50)
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=7 * i + machine)
+    return {
+        "workload": workload, "params": WORKLOADS[workload](i), "label": f"{workload} #{i}",
+        "backend": ("tensorflow", "jax", "torch")[(i // 8) % 3], "device": device,
+        "device_name": "AMD EPYC" if device == "cpu:0" else "NVIDIA H100 80GB HBM3",
+        "dtype": ("float32", "bfloat16")[(i // 24) % 2], "timing": "synced",
+        "median_s": median, "iqr_s": median * 0.02, "q1_s": median * 0.99, "q3_s": median * 1.01,
+        "min_s": samples[0], "mean_s": median, "n_samples": 5, "calls_per_sample": 3, "samples_s": samples,
+        "first_call_s": 0.3 + machine, "noisy": False, "flops": flops, "bytes": flops / 100,
+        "gflops": flops / median / 1e9, "gbps": flops / 100 / median / 1e9, "peak_gflops": 156.0,
+        "peak_source": "estimate", "pct_of_peak": 50.0, "measured_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def document(machine: int, count: int = 10_000) -> dict:
+    environment = {"machine": f"machine-{machine}", "runtime": "local", "os": "Linux", "python": "3.11.7",
+                   "devices": [{"id": "cpu:0"}, {"id": "gpu:0"}], "collected_at": "2026-01-01T00:00:00Z"}
+    return results.make_document([result(i, machine) for i in range(count)], environment)
+
+
+def median_time(call: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def bench_import(folder: Path) -> None:
+    data = results.dumps(document(0)).encode()
+    times = []
+    for run in range(3):
+        with Store(f"sqlite:///{folder / f'import-{run}.sqlite'}") as store:
+            start = time.perf_counter()
+            report = store.import_bytes(data, "results.json")
+            times.append(time.perf_counter() - start)
+            assert report.added == 10_000, report
+    print(f"import 10,000 results ({len(data) / 2**20:.1f} MB JSON) into fresh SQLite: "
+          f"median {statistics.median(times):.2f} s ({', '.join(f'{t:.2f}' for t in times)})  target < 3 s")
+
+
+def bench_queries(url: str) -> None:
+    with Store(url) as store:
+        start = time.perf_counter()
+        for machine in range(10):
+            store.save_document(document(machine))
+        print(f"filled {store.count():,} results in {time.perf_counter() - start:.1f} s ({store.url_for_display})")
+        cases = {
+            'results(workload="matmul", limit=1000)': lambda: store.results(workload="matmul", limit=1000),
+            "results(limit=1000), newest first": lambda: store.results(limit=1000),
+            'results(workload="matmul", device="gpu:0", params={"m": 320}, limit=1000)':
+                lambda: store.results(workload="matmul", device="gpu:0", params={"m": 320}, limit=1000),
+            'best_per_device(workload="matmul")': lambda: store.best_per_device(workload="matmul"),
+            'speedup("gpu:0", "cpu:0")': lambda: store.speedup("gpu:0", "cpu:0"),
+        }
+        for name, call in cases.items():
+            rows = len(call())  # warm-up: first connection, statement caches
+            median, times = median_time(call, 10)
+            print(f"{name}: {rows} rows, median {median * 1e3:.0f} ms "
+                  f"(min {min(times) * 1e3:.0f}, max {max(times) * 1e3:.0f})")
+
+
+def main() -> None:
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"SQLAlchemy {sqlalchemy.__version__}, SQLite {__import__('sqlite3').sqlite_version}")
+    with tempfile.TemporaryDirectory() as folder:
+        bench_import(Path(folder))
+        bench_queries(sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{Path(folder) / 'queries.sqlite'}")
+
+
+if __name__ == "__main__":
+    main()
