@@ -23,7 +23,7 @@ sizes = left.multiselect(t("sizes", lang), offered, default=[s for s in (64, 256
                          key="mm_sizes")
 other = left.number_input(t("other_size", lang), min_value=0, value=0, step=1, key="mm_other")
 sizes = sorted(set(sizes) | ({int(other)} if other else set()))
-if offered[-1] < 4096:
+if not offered or offered[-1] < 4096:
     left.caption(t("size_capped", lang, limit=limit))
 dtype = left.selectbox(t("dtype", lang), DTYPES, key="mm_dtype")
 chosen = right.multiselect(t("devices", lang), devices, default=["cpu"], key="mm_devices",
