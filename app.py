@@ -17,5 +17,6 @@ st.navigation([
     st.Page("pages/matmul.py", title=t("page_matmul", lang), icon=":material/grid_on:"),
     st.Page("pages/models.py", title=t("page_models", lang), icon=":material/account_tree:"),
     st.Page("pages/backends.py", title=t("page_backends", lang), icon=":material/compare_arrows:"),
+    st.Page("pages/results.py", title=t("page_results", lang), icon=":material/table_chart:"),
     st.Page("pages/learn.py", title=t("page_learn", lang), icon=":material/school:"),
 ]).run()

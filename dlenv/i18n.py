@@ -205,6 +205,36 @@ TEXT: dict[str, dict[str, str]] = {
                    "ko": "Colab에서 런타임 → 런타임 유형 변경을 눌러 GPU나 TPU를 고릅니다. 세션이 다시 시작되므로 셀을 "
                          "다시 실행하세요. 무료 가속기는 사용 한도가 있고, 쉬고 있거나 오래 쓰면 회수될 수 있으니 작업을 "
                          "저장해 두세요. 그래프만 그리거나 글만 쓸 때는 CPU로 다시 바꿔 사용량을 아끼세요."},
+    # --- results page ----------------------------------------------------------------
+    "page_results": {"en": "Results", "ko": "결과"},
+    "res_title": {"en": "Saved results", "ko": "저장된 결과"},
+    "res_intro": {"en": "Everything measured here or brought in from elsewhere (a Colab GPU, a classmate's "
+                        "laptop) lives in one database: {db}. Filter it, compare runs in one chart, download them.",
+                  "ko": "여기서 잰 결과와 다른 곳(Colab GPU, 친구의 노트북)에서 가져온 결과가 모두 한 데이터베이스에 "
+                        "있습니다: {db}. 골라 보고, 한 그래프에서 비교하고, 내려받을 수 있습니다."},
+    "res_db_error": {"en": "The results database cannot be used: {message}",
+                     "ko": "결과 데이터베이스를 쓸 수 없습니다: {message}"},
+    "res_save_session": {"en": "Save this session's {count} measurements",
+                         "ko": "이 세션의 측정 {count}개 저장"},
+    "res_saved": {"en": "Saved: {added} new, {duplicates} already stored.",
+                  "ko": "저장됨: 새 결과 {added}개, 이미 있던 결과 {duplicates}개."},
+    "res_import": {"en": "Import a results file (JSON or CSV from the command line or the Colab notebook)",
+                   "ko": "결과 파일 가져오기 (명령줄이나 Colab 노트북에서 만든 JSON 또는 CSV)"},
+    "res_bad_file": {"en": "{name} was not imported, nothing from it was stored: {message}",
+                     "ko": "{name} 파일을 가져오지 않았고 아무것도 저장하지 않았습니다: {message}"},
+    "res_reference": {"en": "Load the reference results (real measurements bundled with dlenv)",
+                      "ko": "참고 결과 불러오기 (dlenv에 들어 있는 실제 측정값)"},
+    "res_empty": {"en": "No results stored yet: run a measurement, import a file or load the reference results.",
+                  "ko": "아직 저장된 결과가 없습니다. 측정을 하거나 파일을 가져오거나 참고 결과를 불러오세요."},
+    "res_filter_workload": {"en": "Workload", "ko": "작업"},
+    "res_filter_machine": {"en": "Machine", "ko": "기계"},
+    "res_filter_backend": {"en": "Backend", "ko": "백엔드"},
+    "res_filter_device": {"en": "Device", "ko": "장치"},
+    "res_count": {"en": "{shown} of {total} stored results", "ko": "저장된 결과 {total}개 중 {shown}개"},
+    "res_compare": {"en": "Matrix multiply on the chosen machine, by device and backend",
+                    "ko": "고른 기계의 행렬 곱셈, 장치와 백엔드별"},
+    "res_download_json": {"en": "Download the selection (JSON)", "ko": "고른 결과 내려받기 (JSON)"},
+    "res_download_csv": {"en": "Download the selection (CSV)", "ko": "고른 결과 내려받기 (CSV)"},
 }
 
 

@@ -18,13 +18,21 @@ import streamlit as st
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-PAGES = ["environment", "matmul", "models", "backends", "learn"]
+PAGES = ["environment", "matmul", "models", "backends", "results", "learn"]
 TIMEOUT = 120
 
 
 @pytest.fixture(scope="module", autouse=True)
-def shared_runner():
+def shared_runner(tmp_path_factory):
+    # The Results page opens the default store: keep its SQLite file out of the checkout.
+    data = tmp_path_factory.mktemp("data")
+    previous = os.environ.get("DLENV_DATA_DIR")
+    os.environ["DLENV_DATA_DIR"] = str(data)
     yield
+    if previous is None:
+        os.environ.pop("DLENV_DATA_DIR")
+    else:
+        os.environ["DLENV_DATA_DIR"] = previous
     from dlenv.ui.state import runner
 
     shared = runner()
@@ -176,9 +184,9 @@ print(json.dumps({{"exceptions": seen,
 """
 
 
-def test_no_page_imports_a_framework():
+def test_no_page_imports_a_framework(tmp_path):
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, check=False,
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "DLENV_DATA_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-2000:]
     page = json.loads(done.stdout.strip().splitlines()[-1])
     assert page == {"exceptions": [], "frameworks": []}

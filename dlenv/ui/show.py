@@ -11,7 +11,7 @@ from dlenv import charts, results
 from dlenv.devices import DeviceInfo, peak_for
 from dlenv.i18n import t
 
-TABLE_COLUMNS = ("label", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
+TABLE_COLUMNS = ("label", "machine", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
                  "samples_per_s", "pct_of_peak", "n_samples", "noisy")
 
 

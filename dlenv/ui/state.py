@@ -8,6 +8,7 @@ import streamlit as st
 
 from dlenv.i18n import LANGS, t
 from dlenv.runner import Runner
+from dlenv.store import Store, database_url
 
 
 def language() -> str:
@@ -42,3 +43,18 @@ def session_id() -> str:
     if "session_id" not in st.session_state:
         st.session_state["session_id"] = uuid.uuid4().hex
     return st.session_state["session_id"]
+
+
+def _database_url() -> str:
+    """``[connections.dlenv] url`` from Streamlit secrets (a shared class database on
+    Streamlit Cloud), else DLENV_DATABASE_URL, else the local SQLite file."""
+    try:
+        return st.secrets["connections"]["dlenv"]["url"]
+    except (KeyError, FileNotFoundError):
+        return database_url()
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda store: store.close())
+def store() -> Store:
+    """One Store (connection pool) per server; raises ``store.StoreError`` with a safe message."""
+    return Store(_database_url())

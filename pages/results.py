@@ -1,0 +1,63 @@
+"""Results: every stored result, filtered, compared in one chart, imported and downloaded."""
+
+import streamlit as st
+
+from dlenv import charts, reference
+from dlenv.i18n import t
+from dlenv.results import ResultsError, dumps, to_csv
+from dlenv.store import StoreError
+from dlenv.ui import show
+from dlenv.ui.jobs import session_documents
+from dlenv.ui.state import language, store
+
+lang = language()
+st.title(t("res_title", lang))
+try:
+    db = store()
+except StoreError as exc:
+    st.error(t("res_db_error", lang, message=exc))
+    st.stop()
+st.caption(t("res_intro", lang, db=db.url_for_display))
+
+
+def saved(report) -> None:
+    st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+
+
+left, middle, right = st.columns(3)
+mine = session_documents()
+if left.button(t("res_save_session", lang, count=sum(len(d["results"]) for d in mine)), disabled=not mine):
+    for doc in mine:
+        saved(db.save_document(doc, source="dashboard"))
+if middle.button(t("res_reference", lang)):
+    for name in reference.names():
+        saved(db.save_document(reference.load(name), source="reference", reference=True))
+upload = right.file_uploader(t("res_import", lang), type=["json", "csv"], key="res_upload")
+if upload is not None and st.session_state.get("res_imported") != upload.file_id:
+    st.session_state["res_imported"] = upload.file_id  # a rerun must not import it again
+    try:
+        saved(db.import_bytes(upload.getvalue(), upload.name, source="upload"))
+    except ResultsError as exc:
+        st.error(t("res_bad_file", lang, name=upload.name, message=exc))
+
+everything = db.results(limit=10_000)
+if everything.empty:
+    st.info(t("res_empty", lang))
+    st.stop()
+
+columns = st.columns(4)
+choose = {field: columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()))
+          for i, field in enumerate(("workload", "machine", "backend", "device"))}
+picked = db.results(**{field: values for field, values in choose.items() if values}, limit=10_000)
+st.caption(t("res_count", lang, shown=len(picked), total=db.count()))
+show.table(picked, lang)
+
+matmul = picked[(picked["workload"] == "matmul") & (picked["timing"] == "synced")]
+if not matmul.empty:
+    machine = st.selectbox(t("res_filter_machine", lang), sorted(matmul["machine"].unique()), key="res_machine")
+    st.plotly_chart(charts.throughput_vs_size(matmul[matmul["machine"] == machine], title=t("res_compare", lang)))
+
+document = db.document([int(i) for i in picked["id"]])
+left, right = st.columns(2)
+left.download_button(t("res_download_json", lang), dumps(document), "dlenv-results.json", "application/json")
+right.download_button(t("res_download_csv", lang), to_csv(document), "dlenv-results.csv", "text/csv")

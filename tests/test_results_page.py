@@ -1,0 +1,76 @@
+"""The Results page: import a good and a bad file, load the reference set, download."""
+
+import json
+
+import pytest
+import streamlit as st
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from dlenv import reference
+from dlenv.store import Store
+
+
+@pytest.fixture()
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLENV_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()  # a fresh Store on this folder
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def results_page(lang="en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_empty_store_says_what_to_do(data_dir):
+    at = results_page()
+    assert "No results stored yet" in at.info[0].value
+
+
+def test_reference_results_load_in_one_click_and_can_be_downloaded(data_dir):
+    at = results_page()
+    next(b for b in at.button if b.label.startswith("Load the reference")).click().run()
+    expected = sum(len(reference.load(name)["results"]) for name in reference.names())
+    assert f"Saved: {expected} new, 0 already stored." in at.success[0].value
+    assert f"{expected} of {expected} stored results" in [c.value for c in at.caption][-1]
+    assert at.dataframe[0].value.shape[0] == expected
+    assert len(at.get("plotly_chart")) == 1
+    with Store(f"sqlite:///{data_dir}/dlenv.sqlite") as store:
+        assert store.results(reference=True).shape[0] == expected
+
+
+def stored(data_dir) -> int:
+    with Store(f"sqlite:///{data_dir}/dlenv.sqlite") as store:
+        return store.count()
+
+
+def test_a_good_file_is_imported_through_the_uploader(data_dir):
+    name = reference.names()[0]
+    data = json.dumps(reference.load(name)).encode()  # a real results file, as the CLI writes
+    at = results_page()
+    at.file_uploader[0].upload("colab.json", data, "application/json").run()
+    count = len(reference.load(name)["results"])
+    assert f"Saved: {count} new, 0 already stored." in at.success[0].value
+    assert stored(data_dir) == count
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b'{"schema": "dlenv.results/1", "results": [', "JSON"),
+    (b"\xff\xfe not utf-8", "UTF-8"),
+    (json.dumps({"schema": "dlenv.results/9", "environment": {}, "results": []}).encode(), "dlenv.results/9"),
+])
+def test_a_bad_file_is_refused_with_a_message_and_nothing_is_lost(data_dir, content, problem):
+    at = results_page("ko")
+    next(b for b in at.button if "참고 결과" in b.label).click().run()
+    before = stored(data_dir)
+    at.file_uploader[0].upload("bad.json", content, "application/json").run()
+    assert not at.exception
+    [error] = at.error
+    assert "bad.json" in error.value and problem in error.value
+    assert stored(data_dir) == before
