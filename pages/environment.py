@@ -8,7 +8,7 @@ from dlenv.environment import runtime
 from dlenv.i18n import t
 from dlenv.jobs import JobRequest
 from dlenv.ui import show
-from dlenv.ui.jobs import environment, run_job
+from dlenv.ui.jobs import environment, leave_other_pages, run_job
 from dlenv.ui.state import language
 from dlenv.workloads import MLP, Matmul
 
@@ -23,6 +23,7 @@ def _cpu() -> dict:
 
 
 lang = language()
+leave_other_pages("environment")  # a job left running on another page is cancelled
 info = _cpu()
 cpu, peak = info["cpu"], info["peak"]
 st.title(t("env_title", lang))
@@ -56,7 +57,7 @@ if st.button(t("load_devices", lang)) or st.session_state.get("environments"):
 
 st.header(t("demo", lang))
 st.write(t("demo_intro", lang))
-doc = run_job(DEMO, lang, start=st.button(t("demo_run", lang), type="primary"), slot="demo")
+doc = run_job(DEMO, lang, start=st.button(t("demo_run", lang), type="primary"), slot="environment")
 if doc:
     df = show.frame(doc)
     mm = df[df["workload"] == "matmul"]

@@ -4,9 +4,11 @@ import numpy as np
 import streamlit as st
 
 from dlenv.i18n import t
+from dlenv.ui.jobs import leave_other_pages
 from dlenv.ui.state import language
 
 lang = language()
+leave_other_pages("learn")  # a job left running on another page is cancelled
 st.title(t("learn_title", lang))
 
 st.header(t("tensors", lang))

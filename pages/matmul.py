@@ -6,11 +6,12 @@ from dlenv import backends
 from dlenv.i18n import t
 from dlenv.jobs import JobRequest
 from dlenv.ui import show
-from dlenv.ui.jobs import known_environments, refusal, run_job
+from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
 from dlenv.ui.state import language, runner
 from dlenv.workloads import DTYPES, Elementwise, Matmul, WorkloadError
 
 lang = language()
+leave_other_pages("matmul")  # a job left running on another page is cancelled
 st.title(t("mm_title", lang))
 st.write(t("mm_intro", lang))
 

@@ -7,10 +7,11 @@ from dlenv.i18n import t
 from dlenv.results import ResultsError, dumps, to_csv
 from dlenv.store import StoreError
 from dlenv.ui import show
-from dlenv.ui.jobs import session_documents
+from dlenv.ui.jobs import leave_other_pages, session_documents
 from dlenv.ui.state import language, store
 
 lang = language()
+leave_other_pages("results")  # a job left running on another page is cancelled
 st.title(t("res_title", lang))
 try:
     db = store()

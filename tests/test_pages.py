@@ -168,6 +168,21 @@ def test_a_running_job_is_polled_again_after_a_rerun_and_a_cancel_is_reported():
     assert button(at, "Cancel")
 
 
+def test_leaving_a_page_mid_run_cancels_its_job():
+    from dlenv.jobs import JobRequest
+    from dlenv.runner import CANCELLED
+    from dlenv.ui.state import runner
+    from dlenv.workloads import Matmul
+
+    request = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))
+    job = runner().submit(request, session="someone")  # started on the matmul page
+    at = open_page("learn")
+    at.session_state["_job_matmul"] = {"key": (request, ()), "jobs": [job]}
+    at.run()  # the next run of the app happens on another page
+    assert job.wait(30) and job.state == CANCELLED
+    assert "_job_matmul" not in at.session_state
+
+
 SCRIPT = f"""
 import json, sys
 from streamlit.testing.v1 import AppTest

@@ -94,6 +94,18 @@ def _submit(key: tuple, lang: str, slot: str) -> dict[str, Any] | None:
     return _poll(lang, slot)
 
 
+def leave_other_pages(page_slot: str) -> None:
+    """Cancel this session's running jobs of every page but ``page_slot``.
+
+    Called on each run of the app: a job whose page was left would otherwise keep the
+    machine (and the queue) busy for nobody.
+    """
+    for key in [k for k in st.session_state if k.startswith("_job_") and k != f"_job_{page_slot}"]:
+        for job in st.session_state[key]["jobs"]:
+            job.cancel()
+        del st.session_state[key]
+
+
 def _cancel(slot: str) -> None:
     running = st.session_state.get(f"_job_{slot}")
     if running:
