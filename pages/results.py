@@ -10,6 +10,7 @@ from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, session_documents
 from dlenv.ui.state import language, store
 
+SHOWN = 10_000  # rows the page loads; the count says how many are stored in all
 lang = language()
 leave_other_pages("results")  # a job left running on another page is cancelled
 st.title(t("res_title", lang))
@@ -41,15 +42,17 @@ if upload is not None and st.session_state.get("res_imported") != upload.file_id
     except ResultsError as exc:
         st.error(t("res_bad_file", lang, name=upload.name, message=exc))
 
-everything = db.results(limit=10_000)
+everything = db.results(limit=SHOWN)  # the newest; one query, filtered below in memory
 if everything.empty:
     st.info(t("res_empty", lang))
     st.stop()
 
 columns = st.columns(4)
-choose = {field: columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()))
-          for i, field in enumerate(("workload", "machine", "backend", "device"))}
-picked = db.results(**{field: values for field, values in choose.items() if values}, limit=10_000)
+picked = everything
+for i, field in enumerate(("workload", "machine", "backend", "device")):
+    values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()))
+    if values:
+        picked = picked[picked[field].isin(values)]
 st.caption(t("res_count", lang, shown=len(picked), total=db.count()))
 show.table(picked, lang)
 
@@ -58,7 +61,11 @@ if not matmul.empty:
     machine = st.selectbox(t("res_filter_machine", lang), sorted(matmul["machine"].unique()), key="res_machine")
     st.plotly_chart(charts.throughput_vs_size(matmul[matmul["machine"] == machine], title=t("res_compare", lang)))
 
-document = db.document([int(i) for i in picked["id"]])
+# The files are built only when a button is pressed: exporting thousands of results on
+# every rerun would make the page slow.
+ids = [int(i) for i in picked["id"]]
 left, right = st.columns(2)
-left.download_button(t("res_download_json", lang), dumps(document), "dlenv-results.json", "application/json")
-right.download_button(t("res_download_csv", lang), to_csv(document), "dlenv-results.csv", "text/csv")
+left.download_button(t("res_download_json", lang), lambda: dumps(db.document(ids)), "dlenv-results.json",
+                     "application/json")
+right.download_button(t("res_download_csv", lang), lambda: to_csv(db.document(ids)), "dlenv-results.csv",
+                      "text/csv")
