@@ -2,18 +2,25 @@
 
 import streamlit as st
 
-from dlenv import backends, charts
+from dlenv import backends
 from dlenv.devices import cpu_info, peak_for
 from dlenv.environment import runtime
 from dlenv.i18n import t
 from dlenv.jobs import JobRequest
-from dlenv.ui import show
 from dlenv.ui.jobs import environment, leave_other_pages, run_job
 from dlenv.ui.state import language
 from dlenv.workloads import MLP, Matmul
 
 DEMO = JobRequest("tensorflow", tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128,
                   batch=32),), devices=("all",), budget_s=0.3, label="quick demo")
+
+
+def _show():
+    # pandas and Plotly (about 1 s to import) load only once devices or a demo are shown,
+    # so the start page's first render stays fast.
+    from dlenv.ui import show
+
+    return show
 
 
 @st.cache_data
@@ -46,7 +53,7 @@ if st.button(t("load_devices", lang)) or st.session_state.get("environments"):
             continue
         st.subheader(name)
         st.write(t("versions", lang), env.get("versions", {}))
-        st.dataframe(show.device_rows(env, lang), hide_index=True)
+        st.dataframe(_show().device_rows(env, lang), hide_index=True)
     kinds = {d["kind"] for env in envs.values() if env for d in env.get("devices", [])}
     if kinds and "gpu" not in kinds:
         st.info(t("no_gpu", lang))
@@ -59,6 +66,9 @@ st.header(t("demo", lang))
 st.write(t("demo_intro", lang))
 doc = run_job(DEMO, lang, start=st.button(t("demo_run", lang), type="primary"), slot="environment")
 if doc:
+    from dlenv import charts
+
+    show = _show()
     df = show.frame(doc)
     mm = df[df["workload"] == "matmul"]
     st.plotly_chart(charts.time_vs_size(mm, t("chart_time", lang), t("axis_size", lang), t("axis_time", lang)),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from dlenv.i18n import LANGS, t
 from dlenv.runner import Runner
-from dlenv.store import Store, database_url
+
+if TYPE_CHECKING:
+    from dlenv.store import Store
 
 
 def language() -> str:
@@ -51,10 +54,14 @@ def _database_url() -> str:
     try:
         return st.secrets["connections"]["dlenv"]["url"]
     except (KeyError, FileNotFoundError):
+        from dlenv.store import database_url
+
         return database_url()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda store: store.close())
 def store() -> Store:
     """One Store (connection pool) per server; raises ``store.StoreError`` with a safe message."""
+    from dlenv.store import Store  # SQLAlchemy loads with the first page that needs the store
+
     return Store(_database_url())
