@@ -1,0 +1,153 @@
+"""The app in a real browser: every page, every run button, import, download, cancel.
+
+One ``streamlit run app.py`` server and one headless Chromium for the module; each test
+opens its own browser session (a new context), as a visitor would. Measurements are real
+and small. Screenshots of every page in both languages are kept under ``artifacts/``
+(``DLENV_UPDATE_SCREENSHOTS=1`` also refreshes the README's, in docs/screenshots/).
+"""
+
+import csv
+import io
+import json
+
+import pytest
+from browser import (PAGES, RUN_TIMEOUT_MS, errors, go, launch_browser, open_app, press, screenshot,
+                     start_server, wait_for_app_run)
+
+from dlenv import reference
+from dlenv.i18n import t
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from start_server(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch_browser()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = open_app(browser, server)
+    yield page
+    page.context.close()
+
+
+def charts(page) -> int:
+    return page.get_by_test_id("stPlotlyChart").count()
+
+
+def svg_texts(page, selector: str) -> set[str]:
+    """Texts of Plotly's SVG elements (legend entries, axis ticks): they are in the DOM."""
+    return set(page.locator(selector).evaluate_all("nodes => nodes.map(n => n.textContent)"))
+
+
+def legend(page) -> set[str]:
+    """Trace names in the Plotly legends on the page."""
+    return svg_texts(page, ".legendtext")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_page_loads_in_both_languages(browser, server, lang):
+    page = open_app(browser, server, lang)
+    for name, title_key in PAGES.items():
+        go(page, t(title_key, lang))
+        assert errors(page) == [], name
+        title = page.locator("h1").first.inner_text()
+        assert title, name
+        if lang == "ko":
+            assert any("가" <= ch <= "힣" for ch in title), (name, title)
+        screenshot(page, f"{name}-{lang}")
+    page.context.close()
+
+
+def test_quick_demo_runs_to_its_chart(page):
+    press(page, t("demo_run", "en"), RUN_TIMEOUT_MS)
+    assert errors(page) == []
+    assert page.get_by_text(t("job_done", "en"), exact=True).count() == 1
+    assert charts(page) == 1
+    assert t("axis_size", "en") in svg_texts(page, ".xtitle")
+    screenshot(page, "quick-demo")
+
+
+def test_matmul_sweep_with_naive_timing_beside_synced(page):
+    go(page, t("page_matmul", "en"))
+    page.get_by_text(t("naive", "en"), exact=True).click()
+    wait_for_app_run(page)
+    press(page, t("run", "en"), RUN_TIMEOUT_MS)
+    assert errors(page) == []
+    assert charts(page) >= 3  # time, throughput, roofline
+    names = legend(page)  # e.g. "cpu:0 · tensorflow" and "cpu:0 · tensorflow naive"
+    assert any(n.endswith("tensorflow naive") for n in names) and any(n.endswith("tensorflow") for n in names)
+    screenshot(page, "matmul-run")
+
+
+def test_a_too_large_size_is_refused_next_to_the_input(page, server):
+    go(page, t("page_matmul", "en"))
+    size = page.get_by_label(t("other_size", "en"))
+    size.fill("32768")  # allowed by the spec, over this machine's memory limit
+    size.press("Enter")
+    wait_for_app_run(page)
+    assert any("over this machine's limit" in e for e in errors(page)), errors(page)
+    assert page.get_by_test_id("stMain").get_by_role("button", name=t("run", "en"), exact=True).is_disabled()
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_a_keras_model_runs_with_its_compile_time_apart(page):
+    go(page, t("page_models", "en"))
+    press(page, t("run", "en"), RUN_TIMEOUT_MS)
+    assert errors(page) == []
+    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
+    assert t("step_time", "en") in labels and t("first_call", "en") in labels
+
+
+def test_backends_are_compared_side_by_side(page):
+    go(page, t("page_backends", "en"))
+    press(page, t("compare_run", "en"), RUN_TIMEOUT_MS)
+    assert errors(page) == []
+    assert charts(page) == 1
+    axis = svg_texts(page, ".xtick")
+    assert {"tensorflow", "jax", "torch"} <= axis, axis
+
+
+def test_results_import_a_good_and_a_bad_file_then_download_csv(page, tmp_path):
+    go(page, t("page_results", "en"))
+    upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"schema": "dlenv.results/99", "results": "<script>alert(1)</script>"}))
+    upload.set_input_files(bad)
+    wait_for_app_run(page)
+    assert any("bad.json was not imported" in e for e in errors(page)), errors(page)
+    assert page.locator("script", has_text="alert(1)").count() == 0
+
+    good = tmp_path / "good.json"
+    doc = reference.load(reference.names()[0])
+    good.write_text(json.dumps(doc))
+    upload.set_input_files(good)
+    wait_for_app_run(page)
+    assert page.get_by_text(f"Saved: {len(doc['results'])} new").count() == 1
+    assert errors(page) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t("res_download_csv", "en")).click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    assert len(rows) == len(doc["results"])
+    assert {row["workload"] for row in rows} == {r["workload"] for r in doc["results"]}
+    screenshot(page, "results-imported")
+
+
+def test_cancel_stops_a_running_measurement(page):
+    go(page, t("page_matmul", "en"))
+    page.get_by_label(t("other_size", "en")).fill("4096")
+    page.get_by_label(t("other_size", "en")).press("Enter")
+    wait_for_app_run(page)
+    page.get_by_test_id("stMain").get_by_role("button", name=t("run", "en"), exact=True).click()
+    cancel = page.get_by_role("button", name=t("cancel", "en"), exact=True)
+    cancel.wait_for(timeout=RUN_TIMEOUT_MS)
+    page.wait_for_timeout(1000)  # let the measurement begin
+    cancel.click()
+    wait_for_app_run(page, RUN_TIMEOUT_MS)
+    assert page.get_by_text(t("job_cancelled", "en"), exact=True).count() == 1
+    assert charts(page) == 0
