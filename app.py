@@ -7,10 +7,11 @@ processes, through the one ``dlenv.runner.Runner`` the server shares.
 import streamlit as st
 
 from dlenv.i18n import t
-from dlenv.ui.state import language_picker
+from dlenv.ui.state import in_app, language_picker
 
 st.set_page_config(page_title="dlenv", page_icon=":material/speed:", layout="wide")
 lang = language_picker()
+in_app()
 
 st.navigation([
     st.Page("pages/environment.py", title=t("page_environment", lang), icon=":material/memory:", default=True),

@@ -9,6 +9,8 @@ axis titles and the exact numbers in the hover.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -142,7 +144,96 @@ def roofline(df: pd.DataFrame, title: str = "Roofline", x_title: str = "arithmet
             x=part["intensity"], y=part["gflops"], mode="markers", name=f"{key['device']} · {key['workload']}",
             marker={"color": device_colour(key["device"]), "size": 9,
                     "symbol": "circle" if key["workload"] != "elementwise" else "square"},
-            customdata=part[["label", "gbps"]],
+            # Labels can come from an imported file: escaped, since Plotly renders tags in hover text.
+            customdata=part[["label", "gbps"]].assign(label=part["label"].map(html.escape)),
             hovertemplate="%{customdata[0]}<br>%{x:.3g} FLOP/byte<br>%{y:.4g} GFLOP/s<br>"
                           "%{customdata[1]:.3g} GB/s<extra></extra>"))
     return _layout(fig, title, x_title, y_title)
+
+
+def thread_scaling(df: pd.DataFrame, title: str = "Threads", x_title: str = "CPU threads",
+                   y_title: str = "GFLOP/s", ideal_name: str = "ideal (linear)") -> go.Figure:
+    """GFLOP/s against the CPU thread count (the ``threads`` column), with ideal linear scaling
+    from the fewest threads measured as a dotted line: the gap is what more cores did not buy."""
+    fig = go.Figure()
+    for key, part in _series(df):
+        part = part.sort_values("threads")
+        fig.add_trace(go.Scatter(
+            x=part["threads"], y=part["gflops"], mode="lines+markers", name=f"{key['device']} · {key['backend']}",
+            line={"color": device_colour(key["device"]), "dash": _DASH.get(key["backend"], "solid")},
+            hovertemplate="%{x} threads<br>%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
+        first = part.iloc[0]
+        fig.add_trace(go.Scatter(
+            x=part["threads"], y=first["gflops"] / first["threads"] * part["threads"], mode="lines",
+            name=ideal_name, line={"color": "grey", "dash": "dot"},
+            hovertemplate="%{x} threads<br>%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
+    fig = _layout(fig, title, x_title, y_title, log_x=False, log_y=False)
+    fig.update_xaxes(tickvals=sorted(df["threads"].unique()))
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+_MODE_COLOURS = {"eager": "#999999", "graph": "#0072B2", "xla": "#D55E00"}
+
+
+def mode_times(timings: list[dict[str, Any]], names: dict[str, str] | None = None, title: str = "Time per call",
+               y_title: str = "median time per call (µs)") -> go.Figure:
+    """One bar per execution mode (eager, graph, XLA) of the Learn page's example: median
+    time per call, IQR as error bars. ``names`` translates the mode names; failed modes are left out."""
+    names = names or {}
+    fig = go.Figure()
+    for row in (row for row in timings if "median_s" in row):
+        us = row["median_s"] * 1e6
+        fig.add_trace(go.Bar(
+            x=[names.get(row["mode"], row["mode"])], y=[us], name=names.get(row["mode"], row["mode"]),
+            marker_color=_MODE_COLOURS.get(row["mode"], "#333333"),
+            error_y={"type": "data", "symmetric": False, "array": [row["q3_s"] * 1e6 - us],
+                     "arrayminus": [us - row["q1_s"] * 1e6]},
+            customdata=[[row["iqr_s"] * 1e6, row["first_call_s"] * 1e3, row["n_samples"]]],
+            hovertemplate="median %{y:.3g} µs<br>IQR %{customdata[0]:.2g} µs<br>first call %{customdata[1]:.3g} ms"
+                          "<br>%{customdata[2]} samples<extra></extra>"))
+    fig = _layout(fig, title, "", y_title, log_x=False, log_y=False)
+    fig.update_xaxes(type="category")
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def graph_dot(operations: list[dict[str, Any]]) -> str:
+    """Graphviz DOT of a traced graph: a node per operation (inputs as ovals, constants as their
+    value, the rest as boxes with name and type), an arrow per input, labelled with the shape
+    of the tensor it carries (none for a scalar)."""
+    shapes = {op["name"]: op.get("shape") for op in operations}
+    lines = ["digraph {", "  rankdir=TB;",
+             '  node [shape=box, style="rounded,filled", fillcolor="#E8F1FA", fontname="Helvetica"];',
+             '  edge [fontname="Helvetica", fontsize=10];']
+    for op in operations:
+        if op["type"] == "Placeholder":
+            lines.append(f'  {_dot_text(op["name"])} [shape=ellipse, fillcolor="#FFFFFF"];')
+        elif "value" in op:
+            value = _dot_text(f"{op['value']:g}")
+            lines.append(f"  {_dot_text(op['name'])} [shape=plaintext, style=solid, label={value}];")
+        else:
+            lines.append(f"  {_dot_text(op['name'])} [label={_dot_text(_op_label(op))}];")
+    for op in operations:
+        for source in op["inputs"]:
+            label = _dot_text(_shape(shapes.get(source)))
+            lines.append(f"  {_dot_text(source)} -> {_dot_text(op['name'])} [label={label}];")
+    return "\n".join([*lines, "}"])
+
+
+def _op_label(op: dict[str, Any]) -> str:
+    """The type, and the name too when it says more than the type (TensorFlow's own names,
+    like add_3 for an AddV2, do not)."""
+    base = re.sub(r"_\d+$", "", op["name"].rsplit("/", 1)[-1]).lower()
+    return op["type"] if op["type"].lower().startswith(base) else f"{op['name']}\n{op['type']}"
+
+
+def _dot_text(text: str) -> str:
+    """A DOT quoted string (names from a graph are safe, but a label holds newlines)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _shape(shape: list[int | None] | None) -> str:
+    if shape is None:
+        return "?"
+    return "×".join("?" if d is None else str(d) for d in shape)

@@ -32,6 +32,9 @@ from dlenv.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwis
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
 DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")
+# ASCII digits only, and few of them: str.isdigit() also accepts "²", which int() refuses, and
+# int() refuses over 4300 digits; both raised a ValueError with a traceback instead of exit 2.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 
 
 class CliError(Exception):
@@ -40,7 +43,9 @@ class CliError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{message} (see: python -m dlenv {self.prog.split()[-1]} --help)")
+        # prog is "dlenv" or "dlenv run": the top-level parser (unrecognized arguments) has no command.
+        command = "".join(f"{word} " for word in self.prog.split()[1:])
+        raise CliError(f"{message} (see: python -m dlenv {command}--help)")
 
 
 # ---------------------------------------------------------------- argument parsing
@@ -49,7 +54,7 @@ def _int_list(flag: str, text: str, lo: int = 1, hi: int = 65536) -> list[int]:
     values = []
     for item in text.split(","):
         item = item.strip()
-        if not item.isdigit() or not lo <= int(item) <= hi:
+        if not WHOLE_NUMBER.fullmatch(item) or not lo <= int(item) <= hi:
             raise CliError(f"{flag}: {item!r} is not allowed; give whole numbers from {lo} to {hi}, "
                            f"separated by commas (e.g. {lo},{min(hi, lo * 64)})")
         values.append(int(item))
@@ -157,8 +162,9 @@ def workload_specs(args: argparse.Namespace) -> list:
             return [Elementwise(n, op, dt) for dt in dtypes for op in ops
                     for n in _int_list("--sizes", args.sizes)]
         modes = _choice_list("--mode", args.mode, MODES)
-        depths = _int_list("--depth", args.depth or ("4" if args.workload == "mlp" else "3"), 1, 64)
-        batches = _int_list("--batch", args.batch or ("64" if args.workload == "mlp" else "32"))
+        # "is None", not "or": an empty --depth= or --batch= is refused like an empty --sizes=, not read as the default.
+        depths = _int_list("--depth", ("4" if args.workload == "mlp" else "3") if args.depth is None else args.depth, 1, 64)
+        batches = _int_list("--batch", ("64" if args.workload == "mlp" else "32") if args.batch is None else args.batch)
         if args.workload == "mlp":
             return [MLP(depth=d, width=w, batch=b, mode=mo, input_dim=i, dtype=dt)
                     for dt, mo, d, w, b, i in itertools.product(
@@ -211,8 +217,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_devices(args)
         return cmd_run(args)
     except CliError as exc:
-        print(f"dlenv: error: {exc}", file=sys.stderr)
+        print(f"dlenv: error: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _printable(text: str) -> str:
+    """Control characters escaped: argparse quotes a bad argument as typed, and a newline
+    (or \x1f, which splitlines also breaks at) in it split the one-line error."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
@@ -257,7 +269,7 @@ def _common_flags(args: argparse.Namespace) -> list[str]:
 
 def _child_json(argv: list[str]) -> dict[str, Any]:
     # A fresh interpreter per backend: Keras picks its backend once per process.
-    done = subprocess.run([sys.executable, "-m", "dlenv", *argv], stdout=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, "-m", "dlenv", *argv], check=False, stdout=subprocess.PIPE, text=True)
     if done.returncode != EXIT_OK:
         raise CliError(f"the {argv[-1]} backend could not list its devices (exit {done.returncode})")
     return json.loads(done.stdout)
@@ -267,6 +279,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     specs = workload_specs(args)
     tokens = _device_tokens(args.devices)
     names = _backend_names(args.backend)
+    _check_out(args.out)
     if args.save or args.db:
         _open_store(args.db).close()  # a bad URL fails now, not after minutes of measuring
     if len(names) > 1:
@@ -275,6 +288,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     backend = execute.prepare(names[0], args.threads, args.virtual_cpus)
     return _finish(_measure_all(specs, tokens, backend, args), args)
+
+
+def _check_out(path: Path | None) -> None:
+    """Refuse an --out file that cannot be written now: it used to fail with a traceback after measuring."""
+    if path is None:
+        return
+    if "\x00" in str(path):  # only from Python callers; os functions raise ValueError on it
+        raise CliError(f"--out: {_shown(path)} is not a usable file name")
+    if path.is_dir():
+        raise CliError(f"--out: {_shown(path)} is a folder; give a file name such as results.json or results.csv")
+    if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
+        raise CliError(f"--out: cannot write into {_shown(path.parent)}: no such folder, or not writable")
 
 
 def _measure_all(specs: list, tokens: list[str], backend: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -331,10 +356,13 @@ def _run_backends(names: list[str], specs: list, tokens: list[str], args: argpar
 def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
     from dlenv import report
 
-    if args.out and args.out.suffix.lower() == ".csv":
-        args.out.write_text(results.to_csv(doc), encoding="utf-8")  # formula-safe cells
-    elif args.out:
-        results.dump(doc, args.out)
+    try:
+        if args.out and args.out.suffix.lower() == ".csv":
+            args.out.write_text(results.to_csv(doc), encoding="utf-8")  # formula-safe cells
+        elif args.out:
+            results.dump(doc, args.out)
+    except OSError as exc:  # checked before measuring, but a disk can fill up or a folder go away
+        raise CliError(f"--out: cannot write {_shown(args.out)}: {exc.strerror or exc}") from exc
     if not args.quiet:
         report.print_results(doc)
     if args.save or args.db:
@@ -373,14 +401,21 @@ def _one_line(exc: Exception) -> str:
     return str(exc).replace(":\n  - ", ": ").replace("\n  - ", "; ").replace("\n", " ")
 
 
+def _shown(path: Path) -> str:
+    """A file name as given, or quoted with escapes if it holds a newline or other control
+    character (which would break the one-line error, or write raw bytes to the terminal)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 def read_results_file(path: Path) -> dict[str, Any]:
     """A results file checked in full, by the rules of the app's upload (``Store.import_bytes``):
     JSON when named .json or starting with ``{``/``[``, else CSV; a UTF-8 byte order mark is skipped."""
     try:
         with open(path, "rb") as file:
             data = file.read(results.MAX_BYTES + 1)
-    except OSError as exc:
-        raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path (from Python callers)
+        raise CliError(f"{_shown(path)}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     data = data.removeprefix(b"\xef\xbb\xbf")
     suffix = path.suffix.lower()
     try:
@@ -395,7 +430,7 @@ def read_results_file(path: Path) -> dict[str, Any]:
                                        "cannot be decoded; save the table as CSV UTF-8") from None
         return results.from_csv(text)
     except results.ResultsError as exc:
-        raise CliError(f"{path}: {_one_line(exc)}") from exc
+        raise CliError(f"{_shown(path)}: {_one_line(exc)}") from exc
 
 
 def cmd_store(args: argparse.Namespace) -> int:
@@ -411,8 +446,8 @@ def cmd_store(args: argparse.Namespace) -> int:
                 saved = db.save_document(doc, source=args.command, reference=args.reference)
             except results.ResultsError as exc:  # text the database cannot hold (a NUL character)
                 stored = f" (the {index} files before it were stored)" if index else ""
-                raise CliError(f"{path}: {_one_line(exc)}{stored}") from exc
-            print(f"{path}: added {saved.added}, {saved.duplicates} already stored", flush=True)
+                raise CliError(f"{_shown(path)}: {_one_line(exc)}{stored}") from exc
+            print(f"{_shown(path)}: added {saved.added}, {saved.duplicates} already stored", flush=True)
     except store.StoreError as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -168,6 +168,7 @@ def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo,
         "workload": spec.name, "params": spec.params(), "label": spec.label(),
         "backend": backend_name, "device": device.id, "device_name": device.name,
         "device_kind": device.kind, "dtype": spec.dtype,
+        "threads": device.threads if device.kind == "cpu" else None,  # a CPU's time depends on it
         **m.to_dict(),
         "flops": spec.flops(), "bytes": spec.bytes_moved(), "memory_bytes": spec.memory_bytes(),
         "gflops": gflops, "gbps": spec.bytes_moved() / m.median / 1e9,

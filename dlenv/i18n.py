@@ -28,6 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
     "starting": {"en": "Starting the {backend} worker (the first time takes a few seconds)...",
                  "ko": "{backend} 작업 프로세스를 시작하는 중 (처음에는 몇 초 걸립니다)..."},
     "measuring": {"en": "Measuring {task}/{tasks}: {label}", "ko": "측정 중 {task}/{tasks}: {label}"},
+    "job_of": {"en": "Job {index} of {count}. {text}", "ko": "작업 {index}/{count}. {text}"},
     "job_running": {"en": "Measuring...", "ko": "측정 중..."},
     "job_done": {"en": "Done", "ko": "완료"},
     "job_failed": {"en": "The measurement did not finish", "ko": "측정을 마치지 못했습니다"},
@@ -113,6 +114,23 @@ TEXT: dict[str, dict[str, str]] = {
     "pick_devices": {"en": "Pick at least one device.", "ko": "장치를 하나 이상 고르세요."},
     "size_capped": {"en": "Sizes above {limit} are not offered: that is this machine's limit.",
                     "ko": "{limit}보다 큰 크기는 이 컴퓨터의 한도라서 제공하지 않습니다."},
+    "mm_threads": {"en": "What more CPU cores buy", "ko": "CPU 코어가 늘면 얼마나 빨라질까"},
+    "mm_threads_text": {"en": "The same matrix multiply on the CPU with 1, 2, 4, ... threads up to the physical cores. "
+                              "The dotted line is perfect scaling from one thread; shared memory bandwidth and "
+                              "caches, lower clocks when every core is busy and the cost of splitting the work "
+                              "keep the measured line below it.",
+                        "ko": "같은 행렬 곱셈을 CPU에서 스레드 1, 2, 4, ...개부터 물리 코어 수까지 늘려 실행합니다. 점선은 "
+                              "스레드 하나에서 완벽하게 비례해 늘어나는 경우입니다. 함께 쓰는 메모리 대역폭과 캐시, 모든 "
+                              "코어가 바쁠 때 낮아지는 클럭, 일을 나누는 비용 때문에 실제 선은 점선보다 아래에 있습니다."},
+    "mm_threads_size": {"en": "Matrix size N", "ko": "행렬 크기 N"},
+    "mm_threads_counts": {"en": "Thread counts: {counts} ({cores} physical cores here). Each count runs in a "
+                                "measuring process of its own, started in turn (a few seconds each).",
+                          "ko": "스레드 수: {counts} (여기 물리 코어 {cores}개). 스레드 수마다 별도의 측정 프로세스를 "
+                                "차례로 시작합니다 (각각 몇 초)."},
+    "mm_threads_run": {"en": "Run the thread sweep", "ko": "스레드 수 비교 실행"},
+    "chart_threads": {"en": "Throughput against CPU threads", "ko": "CPU 스레드 수에 따른 처리량"},
+    "axis_threads": {"en": "CPU threads", "ko": "CPU 스레드 수"},
+    "ideal_scaling": {"en": "ideal (linear)", "ko": "이상적 (비례)"},
     # --- models page -----------------------------------------------------------
     "models_title": {"en": "Keras models: MLP and CNN", "ko": "Keras 모델: MLP와 CNN"},
     "model_kind": {"en": "Model", "ko": "모델"},
@@ -178,6 +196,65 @@ TEXT: dict[str, dict[str, str]] = {
                          "계획하고, 컴파일(XLA)할 수 있습니다. 첫 호출은 이 기록과 컴파일 비용을 치르기 때문에 dlenv는 "
                          "첫 호출을 따로 잽니다. eager, 그래프, XLA 실행 시간은 이 페이지가 아니라 작업 프로세스에서 "
                          "측정합니다."},
+    "learn_live": {"en": "Try it: one function, three ways to run it", "ko": "해 보기: 함수 하나, 세 가지 실행 방식"},
+    "learn_live_text": {"en": "The button asks the TensorFlow worker to trace a small two-layer function with "
+                              "tf.function and list the operations of the graph it records: a dense layer, the GELU "
+                              "activation written out step by step (the tanh form used in transformers) and a "
+                              "second dense layer, on a batch of 32. The same function is then timed three ways: "
+                              "eager (Python runs one operation at a time), graph (tf.function) and XLA "
+                              "(tf.function with jit_compile=True). Each mode's first call is timed apart: for the "
+                              "graph it includes tracing, for XLA compiling.",
+                        "ko": "버튼을 누르면 TensorFlow 작업 프로세스가 작은 2층 함수를 tf.function으로 트레이싱하고, 기록된 "
+                              "그래프의 연산을 나열합니다. 함수는 배치 32에 대해 Dense 층, 단계별로 풀어 쓴 GELU 활성화 "
+                              "함수(트랜스포머에서 쓰는 tanh 형태), 두 번째 Dense 층으로 이루어져 있습니다. 그다음 같은 "
+                              "함수를 세 가지 방식으로 잽니다: eager(파이썬이 연산을 하나씩 실행), 그래프(tf.function), "
+                              "XLA(jit_compile=True인 tf.function). 각 방식의 첫 호출은 따로 잽니다. 그래프는 트레이싱, "
+                              "XLA는 컴파일 시간이 여기에 들어갑니다."},
+    "learn_trace": {"en": "Trace and time", "ko": "트레이싱하고 시간 재기"},
+    "learn_running": {"en": "Tracing and timing in the TensorFlow worker (starting it takes a few seconds the "
+                            "first time)...",
+                      "ko": "TensorFlow 작업 프로세스에서 트레이싱하고 시간을 재는 중 (처음에는 시작하는 데 몇 초 "
+                            "걸립니다)..."},
+    "learn_failed": {"en": "The example could not run: {message}", "ko": "예제를 실행하지 못했습니다: {message}"},
+    "learn_graph_caption": {"en": "The graph tf.function recorded: inputs as ovals, constants as their value, "
+                                  "operations as boxes, and on each arrow the shape of the tensor that flows along "
+                                  "it. Identity hands the result back to the caller.",
+                            "ko": "tf.function이 기록한 그래프입니다. 입력은 타원, 상수는 그 값, 연산은 상자로 그렸고, "
+                                  "화살표마다 그 위로 흐르는 텐서의 모양이 적혀 있습니다. Identity는 결과를 호출한 쪽에 "
+                                  "돌려줍니다."},
+    "learn_mode_eager": {"en": "eager", "ko": "eager (즉시 실행)"},
+    "learn_mode_graph": {"en": "graph", "ko": "그래프"},
+    "learn_mode_xla": {"en": "XLA", "ko": "XLA"},
+    "learn_chart": {"en": "The same function, three ways (CPU)", "ko": "같은 함수, 세 가지 실행 방식 (CPU)"},
+    "learn_axis_us": {"en": "median time per call (µs)", "ko": "호출당 시간 중앙값 (µs)"},
+    "learn_col_mode": {"en": "Mode", "ko": "방식"},
+    "learn_col_median": {"en": "Median (µs)", "ko": "중앙값 (µs)"},
+    "learn_col_iqr": {"en": "IQR (µs)", "ko": "IQR (µs)"},
+    "learn_col_first": {"en": "First call (ms)", "ko": "첫 호출 (ms)"},
+    "learn_mode_failed": {"en": "{mode} could not run here, so it has no timing: {message}",
+                          "ko": "여기서는 {mode} 방식을 실행할 수 없어 시간이 없습니다: {message}"},
+    "learn_per_op": {"en": "Here eager mode took about {us:.1f} µs longer per arithmetic operation ({count} of them) "
+                           "than the graph.",
+                     "ko": "여기서 eager 방식은 산술 연산 하나당 그래프보다 약 {us:.1f} µs 더 걸렸습니다 (연산 {count}개)."},
+    "learn_why": {"en": "What each mode pays for. In eager mode every operation is its own trip from Python into "
+                        "TensorFlow: the arguments are checked, a kernel is chosen and started, and the result comes "
+                        "back to Python before the next line runs. When an operation does only microseconds of "
+                        "arithmetic, as here, those trips are most of the time. A graph pays for Python once, while "
+                        "it is traced; after that one call runs every operation inside TensorFlow. Entering the graph "
+                        "has a fixed cost of its own, so for a function of only two or three operations, or on a "
+                        "busy machine, eager can keep up. XLA goes further: it compiles the graph for these exact "
+                        "shapes and fuses neighbouring operations (here the element-wise steps of GELU) into one "
+                        "kernel, so the intermediate tensors are not written to memory and read back. With large "
+                        "matrices the arithmetic dominates and the three modes come closer together.",
+                  "ko": "각 방식이 치르는 비용. eager 방식에서는 연산 하나하나가 파이썬에서 TensorFlow로 따로 다녀옵니다. "
+                        "인자를 확인하고, 커널을 골라 시작하고, 다음 줄이 실행되기 전에 결과가 파이썬으로 돌아옵니다. "
+                        "여기처럼 연산 하나의 계산이 몇 마이크로초밖에 안 되면 이 왕복이 시간의 대부분을 차지합니다. "
+                        "그래프는 트레이싱할 때 한 번만 파이썬 비용을 치르고, 그 뒤에는 한 번의 호출로 모든 연산을 "
+                        "TensorFlow 안에서 실행합니다. 그래프에 들어가는 데에도 고정 비용이 있어서, 연산이 두세 개뿐인 "
+                        "함수나 바쁜 컴퓨터에서는 eager가 뒤지지 않을 수 있습니다. XLA는 한 걸음 더 나아가 이 모양에 "
+                        "맞게 그래프를 컴파일하고, 이웃한 연산(여기서는 GELU의 원소별 단계들)을 커널 하나로 합쳐 중간 "
+                        "텐서를 메모리에 썼다가 다시 읽지 않습니다. 행렬이 크면 계산 자체가 대부분이 되어 세 방식의 "
+                        "차이가 줄어듭니다."},
     "stack": {"en": "Hardware → backend → Keras", "ko": "하드웨어 → 백엔드 → Keras"},
     "stack_text": {"en": "At the bottom is the chip (CPU, GPU or TPU) with its driver. Above it a backend "
                          "(TensorFlow, JAX or PyTorch) turns tensor operations into work for that chip. At the top, "
@@ -212,6 +289,8 @@ TEXT: dict[str, dict[str, str]] = {
                         "laptop) lives in one database: {db}. Filter it, compare runs in one chart, download them.",
                   "ko": "여기서 잰 결과와 다른 곳(Colab GPU, 친구의 노트북)에서 가져온 결과가 모두 한 데이터베이스에 "
                         "있습니다: {db}. 골라 보고, 한 그래프에서 비교하고, 내려받을 수 있습니다."},
+    "res_save_failed": {"en": "Not saved, the save was rolled back: {message}. Results stored before are kept.",
+                        "ko": "저장하지 못해 되돌렸습니다: {message}. 이전에 저장한 결과는 그대로 있습니다."},
     "res_db_error": {"en": "The results database cannot be used: {message}",
                      "ko": "결과 데이터베이스를 쓸 수 없습니다: {message}"},
     "res_save_session": {"en": "Save this session's {count} measurements",

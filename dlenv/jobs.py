@@ -91,3 +91,12 @@ class JobRequest:
                        threads=message.get("threads"), label=str(message.get("label", "")))
         except (KeyError, TypeError) as exc:
             raise WorkloadError(f"job is missing or has a bad field: {exc}") from exc
+
+
+def thread_counts(cores: int) -> tuple[int, ...]:
+    """The CPU thread counts a scaling sweep measures: 1, 2, 4, ... below ``cores``, then ``cores``.
+
+    Each count needs a worker process of its own (a framework fixes its thread pools when it
+    starts), so doubling keeps a many-core sweep to a few cold starts.
+    """
+    return tuple([1 << p for p in range(cores.bit_length()) if 1 << p < cores] + [cores])

@@ -167,6 +167,9 @@ def _describe(value: object) -> str:
 
 
 def _key_path(key: str) -> str:
+    # Capped like _describe: a key of megabytes must not be echoed whole in the message.
+    if len(key) > MAX_KEY:
+        return f"[{key[:40] + '…'!r}]"
     return f".{key}" if key.isidentifier() else f"[{key!r}]"
 
 
@@ -509,7 +512,9 @@ def _check_document(doc: object, problems: _Problems) -> dict:
     checked: dict = {"schema": doc["schema"]}
     for name in doc:
         if name not in _TOP_FIELDS:
-            problems.add(str(name), f"unknown top-level field; expected only {', '.join(_TOP_FIELDS)}")
+            # Named like any other key: str(name) echoed newlines, markup and megabytes as they were.
+            shown = _key_path(name).removeprefix(".") if isinstance(name, str) and name else _describe(name)
+            problems.add(shown, f"unknown top-level field; expected only {', '.join(_TOP_FIELDS)}")
     for name, check in (("created", _timestamp), ("environment", _environment)):
         if name not in doc:
             problems.add(name, "required field is missing")
@@ -519,7 +524,7 @@ def _check_document(doc: object, problems: _Problems) -> dict:
         except _Invalid as problem:
             problems.add(name + problem.where, problem.message)
     checked["results"] = _check_records(
-        doc, "results", _RESULT_FIELDS, MAX_RESULTS, _check_samples_count, problems
+        doc, "results", _RESULT_FIELDS, MAX_RESULTS, _cross_check_result, problems
     )
     checked["errors"] = _check_records(doc, "errors", _ERROR_FIELDS, MAX_ERRORS, None, problems)
     return checked
@@ -589,6 +594,23 @@ def _check_record(record: dict, fields: dict[str, _Field], path: str, problems: 
         except _Invalid as problem:
             problems.add(path + where, problem.message)
     return checked
+
+
+# Params the charts put on a size axis: whole numbers, as dlenv writes them. A text there (a
+# valid param otherwise) stopped the Results page: the chart could not sort the sizes.
+_SIZE_PARAMS = {"matmul": ("m", "n", "k"), "elementwise": ("size",)}
+
+
+def _cross_check_result(result: dict, path: str, problems: _Problems) -> None:
+    _check_samples_count(result, path, problems)
+    params = result.get("params")
+    for name in _SIZE_PARAMS.get(result.get("workload"), ()) if isinstance(params, dict) else ():
+        value = params.get(name, 1)
+        if not (isinstance(value, float) and value.is_integer() and value >= 1):  # 256.0: a spreadsheet's 256
+            try:
+                _count(value)
+            except _Invalid as problem:
+                problems.add(f"{path}.params{_key_path(name)}", problem.message)
 
 
 def _check_samples_count(result: dict, path: str, problems: _Problems) -> None:
@@ -816,9 +838,11 @@ def to_dataframe(doc: dict) -> pandas.DataFrame:
 def _neutralise(text: str) -> str:
     """Stop a spreadsheet from running a cell as a formula (OWASP CSV injection).
 
-    Text that starts with a quote is quoted too, so from_csv can strip exactly one.
+    Text that starts with a quote is quoted too, so from_csv can strip exactly one. Empty
+    text is a lone quote: an empty cell reads back as a missing value (a required
+    ``device_name`` of "" made the CSV of a valid document unreadable).
     """
-    if text.startswith(_QUOTE) or (
+    if not text or text.startswith(_QUOTE) or (
         text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
     ):
         return _QUOTE + text

@@ -42,9 +42,10 @@ class Job:
     """A caller's handle: state, queue position, live progress, result or error."""
 
     def __init__(self, job_id: str, request: JobRequest | None, session: str, runner: Runner,
-                 timeout_s: float, backend: str | None = None) -> None:
+                 timeout_s: float, backend: str | None = None, op: str = "run") -> None:
         self.id, self.request, self.session, self.timeout_s = job_id, request, session, timeout_s
-        self.backend = request.backend if request else backend  # a request-less job asks for the environment
+        self.backend = request.backend if request else backend
+        self.op = op  # "run" measures the request; request-less jobs ask "environment" or "learn"
         self.state = QUEUED
         self.progress: dict[str, Any] = {}
         self.doc: dict[str, Any] | None = None
@@ -138,15 +139,30 @@ class Runner:
         with self._lock:
             if backend in self._environments:
                 return self._environments[backend]
-        job = Job(f"env-{next(self._ids)}", None, "environment", self, timeout_s, backend=backend)
+        doc = self._ask(backend, "environment", timeout_s)
         with self._lock:
+            self._environments[backend] = doc
+        return doc
+
+    def learn(self, timeout_s: float = 300) -> dict[str, Any]:
+        """The Learn page's example (``dlenv.graphdemo``): a small function's graph and its eager, graph
+        and XLA timings, from the TensorFlow worker.
+
+        It queues like a measurement because it is one: it must not overlap another timed region.
+        """
+        return self._ask("tensorflow", "learn", timeout_s)
+
+    def _ask(self, backend: str, op: str, timeout_s: float) -> dict[str, Any]:
+        """Queue a request-less job and wait for its answer; ``WorkerError`` if it fails, ``Busy`` when closed."""
+        job = Job(f"{op}-{next(self._ids)}", None, op, self, timeout_s, backend=backend, op=op)
+        with self._lock:
+            if self._closed:
+                raise Busy("the runner is shutting down; try again in a moment")
             self._queue.append(job)
             self._lock.notify_all()
         if not job.wait(timeout_s + 5) or job.error:
-            error = job.error or JobError("timeout", f"the {backend} backend did not start in time", "try again")
+            error = job.error or JobError("timeout", f"the {backend} worker did not answer in time", "try again")
             raise WorkerError(error.message, error.hint, error.kind)
-        with self._lock:
-            self._environments[backend] = job.doc
         return job.doc
 
     def merged(self, jobs: list[Job]) -> dict[str, Any]:
@@ -201,8 +217,11 @@ class Runner:
         key = _worker_key(job)
         try:
             worker = self._worker(key)
-            if job.request is None:
+            if job.op == "environment":
                 job._finish(DONE, doc={**worker.ready, "devices": worker.devices(job.timeout_s)})
+                return
+            if job.op == "learn":
+                job._finish(DONE, doc=worker.learn(job.timeout_s))
                 return
             job.worker_pid = worker.pid
             reply = worker.run(job.id, job.request.to_message(), job.timeout_s, on_progress=lambda e: _set(job, e))

@@ -25,6 +25,7 @@ use their SQL dialects.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -74,12 +75,13 @@ class StoreError(RuntimeError):
 
 def data_dir() -> Path:
     """``DLENV_DATA_DIR`` or ``<repo root>/data``, created on demand."""
-    folder = Path(os.environ.get("DLENV_DATA_DIR") or _REPO / "data").expanduser()
+    folder = Path(os.environ.get("DLENV_DATA_DIR") or _REPO / "data")
     try:
+        folder = folder.expanduser()  # RuntimeError for "~name" of no such user
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
         raise StoreError(
-            f"cannot create the data folder {folder}: {error.strerror or error}; "
+            f"cannot create the data folder {folder}: {getattr(error, 'strerror', None) or error}; "
             "set DLENV_DATA_DIR to a writable folder or DLENV_DATABASE_URL to a database"
         ) from None
     return folder
@@ -244,10 +246,14 @@ def _migrate(conn: Connection) -> None:
 
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:" and not url.query.get("uri"):
+        # "~" expanded for SQLite too: it created the folder under home, then SQLite opened
+        # the path as written ("./~/...") and failed. "~name" of no such user stays as written.
+        with contextlib.suppress(RuntimeError):
+            url = url.set(database=str(Path(url.database).expanduser()))
         # A folder that does not exist yet is the usual first-run case; a path that cannot
         # be created is reported when connecting.
         try:
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError:
             pass
     engine = sa.create_engine(url, json_serializer=_canonical, hide_parameters=True,
@@ -294,7 +300,9 @@ def _explain(url: URL, error: BaseException) -> str:
     text = (reason[0] if reason else type(error).__name__)[:300]
     if url.password:
         text = text.replace(str(url.password), "***")
-    if url.get_backend_name() == "sqlite":
+    if "locked" in text:  # SQLite's write lock held past the busy timeout by another program
+        hint = "another program is writing to it; nothing was saved, try again in a moment"
+    elif url.get_backend_name() == "sqlite":
         hint = ("check that the folder exists and is writable (DLENV_DATA_DIR), "
                 "or set DLENV_DATABASE_URL")
     else:
@@ -433,9 +441,18 @@ class Store:
         except ImportError as error:
             raise StoreError(f"no database driver for {self.url_for_display}: {error}; "
                              "pip install -r requirements.txt") from None
+        except (sa.exc.ArgumentError, ValueError, TypeError, OverflowError) as error:
+            # A URL SQLAlchemy cannot use: a host in a SQLite URL, an option it cannot convert
+            # (sqlite:///x.db?timeout=abc). Without this, a bad --db showed a traceback.
+            raise StoreError(_explain(self._url, error)) from None
         self._writer = self._engine.execution_options(dlenv_write=True)
         try:
             self._open()
+        except (ValueError, TypeError, OverflowError) as error:
+            # Raised by the driver at connect, not as a DBAPIError: a NUL in the path (%00),
+            # an option out of range (?detect_types=99999999999999999999).
+            self._engine.dispose()
+            raise StoreError(_explain(self._url, error)) from None
         except BaseException:
             self._engine.dispose()
             raise

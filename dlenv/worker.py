@@ -8,6 +8,7 @@ stdin, one request per line::
 
     {"id": "7", "op": "run", "job": {...JobRequest.to_message()...}}
     {"id": "8", "op": "devices"}
+    {"id": "9", "op": "learn"}     (TensorFlow only: the Learn page's example, see dlenv.graphdemo)
 
 stdout, events::
 
@@ -15,6 +16,7 @@ stdout, events::
     {"id": "7", "event": "progress", "task": 1, "tasks": 4, "label": "...", "sample": 3}
     {"id": "7", "event": "result", "doc": {...results document...}, "started": t0, "ended": t1}
     {"id": "7", "event": "error", "kind": "refused" | "bad_request" | ..., "message": ..., "hint": ...}
+    {"id": "9", "event": "learn", "demo": {...operations, eager / graph / XLA timings...}}
 
 Only this protocol goes to stdout: the real stdout file descriptor is kept for it and
 fd 1 is pointed at stderr, so anything a framework prints cannot corrupt a message.
@@ -29,7 +31,7 @@ import sys
 import time
 from typing import IO, Any
 
-from dlenv import execute
+from dlenv import execute, graphdemo
 from dlenv.jobs import JobRequest, Refused
 
 
@@ -69,6 +71,15 @@ def _run(request_id: str, message: dict[str, Any], backend: Any, protocol: _Prot
     protocol.send({"id": request_id, "event": "result", "doc": doc, "started": started, "ended": time.time()})
 
 
+def _learn(request_id: str, backend: Any, protocol: _Protocol) -> None:
+    if backend.NAME != "tensorflow":  # the example traces a tf.function
+        protocol.send({"id": request_id, "event": "error", "kind": "refused",
+                       "message": f"the graph example needs the tensorflow backend, not {backend.NAME}",
+                       "hint": "ask the tensorflow worker"})
+        return
+    protocol.send({"id": request_id, "event": "learn", "demo": graphdemo.run(backend)})
+
+
 def serve(backend_name: str, threads: int | None, virtual_cpus: int | None) -> None:
     protocol = _Protocol()
     backend = execute.prepare(backend_name, threads, virtual_cpus)
@@ -86,9 +97,11 @@ def serve(backend_name: str, threads: int | None, virtual_cpus: int | None) -> N
             _run(request_id, message, backend, protocol)
         elif op == "devices":
             protocol.send({"id": request_id, "event": "devices", "devices": _device_list(backend)})
+        elif op == "learn":
+            _learn(request_id, backend, protocol)
         else:
             protocol.send({"id": request_id, "event": "error", "kind": "bad_request",
-                           "message": f"unknown op {op!r}", "hint": "use run or devices"})
+                           "message": f"unknown op {op!r}", "hint": "use run, devices or learn"})
 
 
 def main(argv: list[str] | None = None) -> None:

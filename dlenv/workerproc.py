@@ -132,6 +132,16 @@ class WorkerProcess:
             raise self._protocol_error(message)
         return message["devices"]
 
+    def learn(self, timeout_s: float = 120) -> dict[str, Any]:
+        """The Learn page's example traced and timed here (``dlenv.graphdemo``); a refusal is a ``WorkerError``."""
+        self._send({"id": "learn", "op": "learn"})
+        message = self._next(time.monotonic() + timeout_s, "run", timeout_s)
+        if message.get("event") == "error":
+            raise WorkerError(message["message"], message["hint"], message["kind"])
+        if message.get("event") != "learn":
+            raise self._protocol_error(message)
+        return message["demo"]
+
     def send_raw(self, line: str) -> dict[str, Any]:
         """Send one raw line and return the reply (for protocol tests)."""
         self._proc.stdin.write(line + "\n")

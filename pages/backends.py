@@ -8,12 +8,12 @@ from dlenv.i18n import t
 from dlenv.jobs import JobRequest
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, run_job
-from dlenv.ui.state import language
+from dlenv.ui.state import page_language
 from dlenv.workloads import MLP
 
 SPEC = MLP(depth=2, width=256, batch=32)
 
-lang = language()
+lang = page_language()
 leave_other_pages("backends")  # a job left running on another page is cancelled
 st.title(t("backends_title", lang))
 st.write(t("backends_intro", lang))

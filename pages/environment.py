@@ -8,7 +8,7 @@ from dlenv.environment import runtime
 from dlenv.i18n import t
 from dlenv.jobs import JobRequest
 from dlenv.ui.jobs import environment, leave_other_pages, run_job
-from dlenv.ui.state import language
+from dlenv.ui.state import page_language
 from dlenv.workloads import MLP, Matmul
 
 DEMO = JobRequest("tensorflow", tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128,
@@ -29,7 +29,7 @@ def _cpu() -> dict:
     return {"cpu": cpu.to_dict(), "peak": peak_for(cpu, "float32")}
 
 
-lang = language()
+lang = page_language()
 leave_other_pages("environment")  # a job left running on another page is cancelled
 info = _cpu()
 cpu, peak = info["cpu"], info["peak"]

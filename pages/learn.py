@@ -1,13 +1,15 @@
-"""Learn: the ideas behind the numbers, in short (tensors made with NumPy, no framework)."""
+"""Learn: the ideas behind the numbers, in short (tensors made with NumPy, no framework here;
+the graph example is traced and timed in the TensorFlow worker, only when asked)."""
 
 import numpy as np
 import streamlit as st
 
 from dlenv.i18n import t
-from dlenv.ui.jobs import leave_other_pages
-from dlenv.ui.state import language
+from dlenv.ui import show
+from dlenv.ui.jobs import leave_other_pages, trace_and_time
+from dlenv.ui.state import page_language
 
-lang = language()
+lang = page_language()
 leave_other_pages("learn")  # a job left running on another page is cancelled
 st.title(t("learn_title", lang))
 
@@ -24,6 +26,11 @@ for rank, tensor in enumerate(examples):
 
 st.header(t("graph", lang))
 st.write(t("graph_text", lang))
+st.subheader(t("learn_live", lang))
+st.write(t("learn_live_text", lang))
+demo = trace_and_time(lang, start=st.button(t("learn_trace", lang), type="primary"))
+if demo:
+    show.graph_example(demo, lang)
 st.header(t("stack", lang))
 st.write(t("stack_text", lang))
 st.code("Keras  (layers, models, fit / predict)\n   ↓\n"

@@ -1,16 +1,17 @@
-"""Matrix multiply: time, throughput, GPU speedup and roofline against size."""
+"""Matrix multiply: time, throughput, GPU speedup and roofline against size; CPU thread scaling."""
 
 import streamlit as st
 
 from dlenv import backends
+from dlenv.devices import cpu_info
 from dlenv.i18n import t
-from dlenv.jobs import JobRequest
+from dlenv.jobs import JobRequest, thread_counts
 from dlenv.ui import show
 from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
-from dlenv.ui.state import language, runner
+from dlenv.ui.state import page_language, runner
 from dlenv.workloads import DTYPES, Elementwise, Matmul, WorkloadError
 
-lang = language()
+lang = page_language()
 leave_other_pages("matmul")  # a job left running on another page is cancelled
 st.title(t("mm_title", lang))
 st.write(t("mm_intro", lang))
@@ -57,3 +58,20 @@ if doc:
     df = show.frame(doc)
     show.matmul_charts(df, lang)
     show.table(df, lang)
+
+st.header(t("mm_threads", lang))
+st.write(t("mm_threads_text", lang))
+cpu = cpu_info()
+cores = min(filter(None, (cpu.cores, cpu.threads)))
+counts = thread_counts(cores)
+st.caption(t("mm_threads_counts", lang, counts=", ".join(map(str, counts)), cores=cores))
+options = offered or [limit]
+default = max((n for n in options if n <= 1024), default=options[0])
+size = st.selectbox(t("mm_threads_size", lang), options, index=options.index(default), key="mm_threads_size")
+sweep = JobRequest(backend, (Matmul.square(size),), devices=("cpu:0",), budget_s=0.5, label="thread sweep")
+# All usable CPUs is what the default worker has: reuse it rather than start one more.
+threads = tuple(None if n == cpu.threads else n for n in counts)
+run = st.button(t("mm_threads_run", lang), type="primary", key="mm_threads_run")
+scaling = run_job(sweep, lang, start=run, slot="matmul:threads", threads=threads)
+if scaling:
+    show.thread_scaling(show.frame(scaling), lang)

@@ -8,10 +8,10 @@ from dlenv.i18n import t
 from dlenv.jobs import JobRequest
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, refusal, run_job
-from dlenv.ui.state import language
+from dlenv.ui.state import page_language
 from dlenv.workloads import CNN, MLP, MODES, WorkloadError
 
-lang = language()
+lang = page_language()
 leave_other_pages("models")  # a job left running on another page is cancelled
 st.title(t("models_title", lang))
 

@@ -8,10 +8,10 @@ from dlenv.results import ResultsError, dumps, to_csv
 from dlenv.store import StoreError
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, session_documents
-from dlenv.ui.state import language, store
+from dlenv.ui.state import page_language, store
 
 SHOWN = 10_000  # rows the page loads; the count says how many are stored in all
-lang = language()
+lang = page_language()
 leave_other_pages("results")  # a job left running on another page is cancelled
 st.title(t("res_title", lang))
 try:
@@ -22,27 +22,39 @@ except StoreError as exc:
 st.caption(t("res_intro", lang, db=db.url_for_display))
 
 
-def saved(report) -> None:
-    st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+def save(documents: list, source: str, reference: bool = False) -> None:
+    """Store each document (one transaction each) and say what happened."""
+    try:
+        for doc in documents:
+            report = db.save_document(doc, source=source, reference=reference)
+            st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+    except StoreError as exc:  # the database is locked, read-only or gone: that save is rolled back
+        st.error(t("res_save_failed", lang, message=exc))
 
 
 left, middle, right = st.columns(3)
 mine = session_documents()
 if left.button(t("res_save_session", lang, count=sum(len(d["results"]) for d in mine)), disabled=not mine):
-    for doc in mine:
-        saved(db.save_document(doc, source="dashboard"))
+    save(mine, "dashboard")
 if middle.button(t("res_reference", lang)):
-    for name in reference.names():
-        saved(db.save_document(reference.load(name), source="reference", reference=True))
+    save([reference.load(name) for name in reference.names()], "reference", reference=True)
 upload = right.file_uploader(t("res_import", lang), type=["json", "csv"], key="res_upload")
 if upload is not None and st.session_state.get("res_imported") != upload.file_id:
     st.session_state["res_imported"] = upload.file_id  # a rerun must not import it again
     try:
-        saved(db.import_bytes(upload.getvalue(), upload.name, source="upload"))
+        report = db.import_bytes(upload.getvalue(), upload.name, source="upload")
+        st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
     except ResultsError as exc:
-        st.error(t("res_bad_file", lang, name=upload.name, message=exc))
+        st.error(t("res_bad_file", lang, name=show.plain(upload.name), message=show.plain(exc)))
+    except StoreError as exc:
+        st.error(t("res_save_failed", lang, message=exc))
 
-everything = db.results(limit=SHOWN)  # the newest; one query, filtered below in memory
+try:
+    everything = db.results(limit=SHOWN)  # the newest; one query, filtered below in memory
+    total = db.count()
+except StoreError as exc:
+    st.error(t("res_db_error", lang, message=exc))
+    st.stop()
 if everything.empty:
     st.info(t("res_empty", lang))
     st.stop()
@@ -53,7 +65,7 @@ for i, field in enumerate(("workload", "machine", "backend", "device")):
     values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()))
     if values:
         picked = picked[picked[field].isin(values)]
-st.caption(t("res_count", lang, shown=len(picked), total=db.count()))
+st.caption(t("res_count", lang, shown=len(picked), total=total))
 show.table(picked, lang)
 
 matmul = picked[(picked["workload"] == "matmul") & (picked["timing"] == "synced")]

@@ -11,8 +11,18 @@ import io
 import json
 
 import pytest
-from browser import (PAGES, RUN_TIMEOUT_MS, errors, go, launch_browser, open_app, press, screenshot,
-                     start_server, wait_for_app_run)
+from browser import (
+    PAGES,
+    RUN_TIMEOUT_MS,
+    errors,
+    go,
+    launch_browser,
+    open_app,
+    press,
+    screenshot,
+    start_server,
+    wait_for_app_run,
+)
 
 from dlenv import reference
 from dlenv.i18n import t

@@ -1,9 +1,15 @@
 """Charts drawn from real result tables (measured here with TensorFlow on two logical CPUs)."""
 
+import os
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
-from dlenv import charts, execute, results
+from dlenv import charts, execute, graphdemo, results
+from dlenv.jobs import JobRequest
+from dlenv.limits import Limits
+from dlenv.runner import DONE, Runner
 from dlenv.timing import TimingSettings
 from dlenv.workloads import Elementwise, Matmul
 
@@ -73,3 +79,73 @@ def test_roofline_separates_memory_bound_from_compute_bound(table):
     elementwise, matmul = by_name["cpu:0 · elementwise"], by_name["cpu:0 · matmul"]
     assert max(elementwise.x) < min(matmul.x)  # element-wise: under 1 FLOP per byte
     assert "FLOP/byte" in fig.layout.xaxis.title.text
+
+
+@pytest.fixture(scope="module")
+def demo(tf_backend):
+    return graphdemo.run(tf_backend, QUICK)
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    """Real rows of a thread sweep: matmul 128 by a worker pinned to 1 CPU, then one with all of them."""
+    runner = Runner(Limits(max_matmul=4096, max_model_bytes=2**30))
+    try:
+        request = JobRequest("tensorflow", (Matmul.square(128),), devices=("cpu:0",), budget_s=0.1)
+        jobs = [runner.submit(replace(request, threads=n)) for n in (1, None)]
+        assert all(job.wait(180) and job.state == DONE for job in jobs), [job.error for job in jobs]
+        return results.to_dataframe(runner.merged(jobs))
+    finally:
+        runner.shutdown()
+
+
+def test_graph_dot_has_a_node_per_operation_and_an_arrow_per_input(demo):
+    operations = demo["operations"]
+    assert {"Placeholder", "Const", "MatMul", "AddV2", "Mul", "Tanh", "Identity"} <= {op["type"] for op in operations}
+    dot = charts.graph_dot(operations)
+    assert dot.startswith("digraph {") and dot.endswith("}")
+    assert all(f'"{op["name"]}" [' in dot for op in operations)
+    arrows = [line for line in dot.splitlines() if " -> " in line]
+    assert len(arrows) == sum(len(op["inputs"]) for op in operations)
+    assert '  "x" -> "MatMul" [label="32×64"];' in arrows and '  "b1" -> "add" [label="64"];' in arrows
+    assert '  "add_3" [label="AddV2"];' in dot  # TensorFlow's own names say no more than the type
+    assert '  "mul/x" [shape=plaintext, style=solid, label="0.5"];' in dot  # a constant shows its value
+    assert '  "mul/x" -> "mul" [label=""];' in arrows  # a scalar's arrow needs no shape
+    named = charts.graph_dot([*operations, {"name": "logits", "type": "Identity", "inputs": ["add_3"], "shape": None}])
+    assert '"logits" [label="logits\\nIdentity"];' in named and '"add_3" -> "logits" [label="32×10"];' in named
+
+
+def test_mode_times_has_one_bar_per_mode_with_the_iqr(demo):
+    names = {"eager": "eager (즉시 실행)", "graph": "그래프", "xla": "XLA"}
+    timed = [row for row in demo["timings"] if "median_s" in row]
+    assert [row["mode"] for row in timed] == ["eager", "graph", "xla"]  # this TensorFlow build has XLA
+    fig = charts.mode_times(demo["timings"], names, y_title="µs")
+    assert [bar.x[0] for bar in fig.data] == list(names.values())
+    eager = timed[0]
+    assert fig.data[0].y[0] == pytest.approx(eager["median_s"] * 1e6)
+    assert fig.data[0].error_y.array[0] == pytest.approx((eager["q3_s"] - eager["median_s"]) * 1e6)
+    assert fig.layout.xaxis.type == "category" and not fig.layout.showlegend
+
+
+def test_mode_times_leaves_out_a_mode_that_failed(demo):
+    timings = [*demo["timings"][:2], {"mode": "xla", "error": "XLA is not part of this build"}]
+    assert [bar.x[0] for bar in charts.mode_times(timings).data] == ["eager", "graph"]
+
+
+def test_eager_cost_per_operation_spreads_the_gap_over_the_arithmetic_operations(demo):
+    assert graphdemo.compute_operations(demo) == 13  # 2 MatMul, 4 AddV2, 6 Mul, 1 Tanh
+    timed = {**demo, "timings": [{"mode": "eager", "median_s": 180e-6}, {"mode": "graph", "median_s": 50e-6}]}
+    assert graphdemo.eager_cost_per_operation(timed) == pytest.approx(10e-6)
+    slower = {**demo, "timings": [{"mode": "eager", "median_s": 50e-6}, {"mode": "graph", "median_s": 60e-6}]}
+    assert graphdemo.eager_cost_per_operation(slower) is None
+
+
+def test_thread_scaling_draws_gflops_against_threads_with_the_ideal_line(sweep):
+    usable = len(os.sched_getaffinity(0))
+    fig = charts.thread_scaling(sweep, ideal_name="ideal")
+    measured, ideal = fig.data
+    assert list(measured.x) == [1, usable] and measured.name == "cpu:0 · tensorflow"
+    assert list(measured.y) == pytest.approx(list(sweep.sort_values("threads")["gflops"]))
+    assert list(ideal.y) == pytest.approx([measured.y[0], measured.y[0] * usable])
+    assert ideal.name == "ideal" and ideal.line.dash == "dot"
+    assert list(fig.layout.xaxis.tickvals) == [1, usable] and fig.layout.yaxis.type == "linear"

@@ -205,3 +205,41 @@ def test_no_page_imports_a_framework(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     page = json.loads(done.stdout.strip().splitlines()[-1])
     assert page == {"exceptions": [], "frameworks": []}
+
+
+def test_learn_traces_and_times_the_example_and_keeps_it_across_pages():
+    at = open_page("learn")
+    assert not at.get("graphviz_chart")  # nothing runs until the button is pressed
+    button(at, "Trace and time").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    [graph] = at.get("graphviz_chart")
+    assert '"x" -> "MatMul" [label="32×64"];' in graph.proto.spec
+    [chart] = at.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["title"]["text"] == "The same function, three ways (CPU)"
+    table = at.dataframe[-1].value
+    assert list(table["Mode"]) == ["eager", "graph", "XLA"] and (table["Median (µs)"] > 0).all()
+    assert any(m.value.startswith("What each mode pays for") for m in at.markdown)
+    at.switch_page("pages/matmul.py").run()
+    at.switch_page("pages/learn.py").run()
+    assert at.get("graphviz_chart") and not at.exception  # kept for the session
+
+
+def test_matmul_thread_sweep_draws_gflops_against_threads_with_one_worker_at_a_time():
+    import psutil
+
+    from dlenv.devices import cpu_info
+    from dlenv.jobs import thread_counts
+
+    at = open_page("matmul")
+    at.selectbox(key="mm_threads_size").select(128).run()
+    button(at, "Run the thread sweep").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    [figure] = [f for f in figures if f["layout"]["title"]["text"] == "Throughput against CPU threads"]
+    assert [trace["name"] for trace in figure["data"]] == ["cpu:0 · tensorflow", "ideal (linear)"]
+    cpu = cpu_info()
+    swept = at.session_state["_last_matmul:threads"]["doc"]["results"]
+    assert [r["threads"] for r in swept] == list(thread_counts(min(cpu.cores, cpu.threads)))  # 1, 2 on 2 cores
+    assert {r["label"] for r in swept} == {"matmul 128 float32"}
+    workers = [p for p in psutil.Process().children(recursive=True) if "tensorflow" in p.cmdline()]
+    assert len(workers) == 1  # each thread count's worker was retired when the next one started

@@ -72,5 +72,13 @@ def test_a_bad_file_is_refused_with_a_message_and_nothing_is_lost(data_dir, cont
     at.file_uploader[0].upload("bad.json", content, "application/json").run()
     assert not at.exception
     [error] = at.error
-    assert "bad.json" in error.value and problem in error.value
+    shown = error.value.replace("\\", "")  # as the page displays it, Markdown escapes removed
+    assert "bad.json" in shown and problem in shown
     assert stored(data_dir) == before
+
+
+def test_a_hostile_file_name_is_shown_as_typed_not_as_markdown(data_dir):
+    at = results_page()
+    at.file_uploader[0].upload("![x](http://127.0.0.1/t.png) :red[hi].json", b"{", "application/json").run()
+    [error] = at.error
+    assert r"\!\[x\]\(http\://127\.0\.0\.1/t\.png\) \:red\[hi\]\.json" in error.value

@@ -15,7 +15,7 @@ from conftest import ROOT
 from dlenv.jobs import JobRequest, Refused
 from dlenv.limits import Limits
 from dlenv.runner import CANCELLED, DONE, FAILED, RUNNING, Busy, Runner
-from dlenv.workerproc import WorkerProcess
+from dlenv.workerproc import WorkerError, WorkerProcess
 from dlenv.workloads import MLP, Matmul
 
 LIMITS = Limits(max_matmul=16384, max_model_bytes=2**30, queue_per_session=30, queue_total=30)
@@ -244,7 +244,35 @@ def test_a_job_can_ask_for_fewer_cpu_threads_without_a_second_worker(runner):
     job = runner.submit(small(threads=1), session="alice")
     assert job.wait(180) and job.state == DONE, job.error
     assert job.doc["environment"]["threads"]["usable_cpus"] == 1
+    assert job.doc["results"][0]["threads"] == 1  # each CPU result says how many threads it had
     assert runner.worker_count() == 1
+
+
+def test_learn_traces_the_graph_and_times_it_eager_graph_and_xla_after_the_queued_jobs(runner):
+    before = runner.submit(small(256), session="alice")
+    demo = runner.learn()
+    assert before.finished  # it waited its turn: its timings never overlap a measurement
+    types = [op["type"] for op in demo["operations"]]
+    assert types.count("MatMul") == 2 and {"Placeholder", "AddV2", "Mul", "Tanh", "Identity"} <= set(types)
+    assert [row["mode"] for row in demo["timings"]] == ["eager", "graph", "xla"]
+    for row in demo["timings"]:
+        assert row["q1_s"] <= row["median_s"] <= row["q3_s"] and row["n_samples"] >= 3, row
+    by_mode = {row["mode"]: row for row in demo["timings"]}
+    # Tracing (graph) and compiling (XLA) happen in the first call, which is timed apart.
+    assert by_mode["graph"]["first_call_s"] > by_mode["graph"]["median_s"]
+    assert by_mode["xla"]["first_call_s"] > by_mode["xla"]["median_s"]
+    assert demo["source"].startswith("def dense_gelu_dense(x, w1, b1, w2, b2):") and runner.worker_count() == 1
+
+
+def test_learn_is_refused_by_a_worker_of_another_backend():
+    worker = WorkerProcess("jax")
+    worker.start()
+    try:
+        with pytest.raises(WorkerError) as refused:
+            worker.learn(60)
+        assert refused.value.kind == "refused" and "tensorflow" in str(refused.value)
+    finally:
+        worker.stop()
 
 
 PARENT_CHECK = """

@@ -9,6 +9,7 @@ a request already measured in this session is served from there, marked as cache
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -43,14 +44,17 @@ def refusal(request: JobRequest) -> Refused | None:
 
 
 def run_job(request: JobRequest | None, lang: str, *, start: bool = True, slot: str = "job",
-            backends: list[str] | None = None) -> dict[str, Any] | None:
-    """The results document for ``request`` (on every backend in ``backends`` if given), or None.
+            backends: list[str] | None = None,
+            threads: tuple[int | None, ...] = ()) -> dict[str, Any] | None:
+    """The results document for ``request`` (on every backend in ``backends``, or once per CPU
+    thread count in ``threads``, if given), or None.
 
     ``start`` is whether the page's Run button was pressed. Without it the slot's running
     job is polled, or its last result shown again, so results survive reruns and page
-    switches. Errors are shown on the page, never raised.
+    switches. Errors are shown on the page, never raised. A page's second slot is named
+    ``"<page>:<name>"`` so that ``leave_other_pages`` keeps it.
     """
-    key = (request, tuple(backends or ()))
+    key = (request, tuple(backends or ()), tuple(threads))
     if st.session_state.pop(f"_again_{slot}", None) is not None and request is not None:
         return _submit(key, lang, slot)
     if start and request is not None:
@@ -78,19 +82,23 @@ def _cached(key: tuple) -> dict[str, Any] | None:
 
 
 def _submit(key: tuple, lang: str, slot: str) -> dict[str, Any] | None:
-    request, backends = key
+    request, backends, threads = key
+    # Thread counts run one after another, each queued when the one before ends: they
+    # need a worker each, and queueing them all at once would take the session's quota.
+    waiting = [replace(request, threads=n) for n in threads[1:]]
     try:
         if backends:
             jobs = runner().compare(request, list(backends), session=session_id())
         else:
-            jobs = [runner().submit(request, session=session_id())]
+            jobs = [runner().submit(replace(request, threads=threads[0]) if threads else request,
+                                    session=session_id())]
     except Refused as exc:
         show_error(t("refused", lang, message=exc), exc.hint, lang)
         return None
     except Busy as exc:
         show_error(t("busy", lang, message=exc), "", lang, warning=True)
         return None
-    st.session_state[f"_job_{slot}"] = {"key": key, "jobs": jobs}
+    st.session_state[f"_job_{slot}"] = {"key": key, "jobs": jobs, "waiting": waiting}
     return _poll(lang, slot)
 
 
@@ -100,38 +108,52 @@ def leave_other_pages(page_slot: str) -> None:
     Called on each run of the app: a job whose page was left would otherwise keep the
     machine (and the queue) busy for nobody.
     """
-    for key in [k for k in st.session_state if k.startswith("_job_") and k != f"_job_{page_slot}"]:
+    mine = f"_job_{page_slot}"
+    for key in [k for k in st.session_state
+                if k.startswith("_job_") and k != mine and not k.startswith(f"{mine}:")]:
         for job in st.session_state[key]["jobs"]:
             job.cancel()
         del st.session_state[key]
 
 
-def _cancel(slot: str) -> None:
+def _cancel(slot: str, lang: str) -> None:
     running = st.session_state.get(f"_job_{slot}")
     if running:
+        between = all(job.finished for job in running["jobs"])
         for job in running["jobs"]:
             job.cancel()
+        if running.get("waiting"):
+            if between:  # clicked in the moment between two jobs of a sequence: no job to cancel
+                running["stopped"] = t("job_cancelled", lang)
+            running["waiting"].clear()
 
 
 def _poll(lang: str, slot: str) -> dict[str, Any] | None:
     running = st.session_state[f"_job_{slot}"]
     jobs: list[Job] = running["jobs"]
     with st.status(t("job_running", lang), expanded=True) as box:
-        st.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot,))
+        st.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot, lang))
         line, bar = st.empty(), st.progress(0.0)
-        while not all(job.finished for job in jobs):
-            job = next(job for job in jobs if not job.finished)
-            line.write(_progress_text(job, lang))
-            progress = job.progress
-            if progress.get("tasks"):
-                bar.progress(min(1.0, (progress["task"] - 1 + 0.5) / progress["tasks"]))
+        shown = None
+        while (job := _current(running, lang)) is not None:
+            text = _progress_text(job, lang)
+            total = len(jobs) + len(running.get("waiting", ()))
+            now = (t("job_of", lang, index=jobs.index(job) + 1, count=total, text=text) if total > 1 else text,
+                   _fraction(jobs, total))
+            if now != shown:  # a whole class polls at once: send the browser only what changed
+                line.write(now[0])
+                bar.progress(now[1])
+                shown = now
             time.sleep(POLL_S)
+        stopped = running.get("stopped")
         failed = [job for job in jobs if job.state != DONE]
-        box.update(label=t("job_failed" if failed else "job_done", lang),
-                   state="error" if failed else "complete", expanded=bool(failed))
+        box.update(label=t("job_failed" if failed or stopped else "job_done", lang),
+                   state="error" if failed or stopped else "complete", expanded=bool(failed or stopped))
         line.empty()
         bar.progress(1.0)
     del st.session_state[f"_job_{slot}"]
+    if stopped:
+        show_error(stopped, "", lang, warning=True)
     for job in failed:
         if job.state == CANCELLED:
             show_error(t("job_cancelled", lang), "", lang, warning=True)
@@ -141,10 +163,34 @@ def _poll(lang: str, slot: str) -> dict[str, Any] | None:
     if not done:
         return None
     doc = done[0].doc if len(jobs) == 1 else runner().merged(done)
-    if not failed:  # only complete measurements are served again from the cache
+    if not failed and not stopped:  # only complete measurements are served again from the cache
         st.session_state.setdefault("results", []).append({"key": running["key"], "doc": doc})
     st.session_state[f"_last_{slot}"] = {"key": running["key"], "doc": doc, "cached": False}
     return doc
+
+
+def _current(running: dict[str, Any], lang: str) -> Job | None:
+    """The job to wait on: the first unfinished one, else the next waiting request (queued now,
+    if every job so far succeeded); None when there is nothing left to wait for."""
+    jobs: list[Job] = running["jobs"]
+    unfinished = next((job for job in jobs if not job.finished), None)
+    if unfinished or not running.get("waiting") or any(job.state != DONE for job in jobs):
+        return unfinished
+    try:
+        jobs.append(runner().submit(running["waiting"].pop(0), session=session_id()))
+    except Busy as exc:
+        running["waiting"].clear()
+        running["stopped"] = t("busy", lang, message=exc)
+        return None
+    return jobs[-1]
+
+
+def _fraction(jobs: list[Job], total: int) -> float:
+    """Overall progress: the finished jobs, plus the running job's share of its own tasks."""
+    running = next((job for job in jobs if not job.finished), None)
+    tasks = running.progress.get("tasks") if running else None
+    part = (running.progress["task"] - 0.5) / tasks if tasks else 0.0
+    return min(1.0, (sum(job.finished for job in jobs) + part) / total)
 
 
 def _progress_text(job: Job, lang: str) -> str:
@@ -166,7 +212,27 @@ def environment(backend: str, lang: str) -> dict[str, Any] | None:
         except WorkerError as exc:
             show_error(t("backend_failed", lang, backend=backend, message=exc), exc.hint, lang)
             return None
+        except Busy as exc:
+            show_error(t("busy", lang, message=exc), "", lang, warning=True)
+            return None
     return known[backend]
+
+
+def trace_and_time(lang: str, start: bool) -> dict[str, Any] | None:
+    """The Learn page's traced graph and eager / graph / XLA timings (``Runner.learn``), or None.
+
+    ``start`` (the button was pressed) measures afresh; otherwise the session's last result
+    is returned, so it survives page switches without starting a worker.
+    """
+    if start:
+        try:
+            with st.spinner(t("learn_running", lang)):
+                st.session_state["learn_demo"] = runner().learn()
+        except WorkerError as exc:
+            show_error(t("learn_failed", lang, message=exc), exc.hint, lang)
+        except Busy as exc:
+            show_error(t("busy", lang, message=exc), "", lang, warning=True)
+    return st.session_state.get("learn_demo")
 
 
 def known_environments() -> dict[str, dict[str, Any]]:

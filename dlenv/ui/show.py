@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dlenv import charts, results
+from dlenv import charts, graphdemo, results
 from dlenv.devices import DeviceInfo, peak_for
 from dlenv.i18n import t
 
@@ -62,3 +63,43 @@ def device_rows(env: dict[str, Any], lang: str) -> pd.DataFrame:
                      t("memory", lang): f"{device.memory_bytes / 2**30:.1f} GiB" if device.memory_bytes else "?",
                      t("peak", lang): f"{peak.gflops:,.0f} GFLOP/s ({peak.source})" if peak else "?"})
     return pd.DataFrame(rows)
+
+
+def graph_example(demo: dict[str, Any], lang: str) -> None:
+    """The Learn page's example (``dlenv.graphdemo``): the graph it traced beside its code and
+    its eager, graph and XLA timings, then why they differ."""
+    left, right = st.columns(2)
+    left.graphviz_chart(charts.graph_dot(demo["operations"]))
+    left.caption(t("learn_graph_caption", lang))
+    right.code(demo["source"], language="python")
+    names = {mode: t(f"learn_mode_{mode}", lang) for mode in graphdemo.MODES}
+    right.plotly_chart(charts.mode_times(demo["timings"], names, t("learn_chart", lang), t("learn_axis_us", lang)),
+                       width="stretch")
+    timed = [row for row in demo["timings"] if "median_s" in row]
+    right.dataframe(pd.DataFrame({
+        t("learn_col_mode", lang): [names[row["mode"]] for row in timed],
+        t("learn_col_median", lang): [row["median_s"] * 1e6 for row in timed],
+        t("learn_col_iqr", lang): [row["iqr_s"] * 1e6 for row in timed],
+        t("learn_col_first", lang): [row["first_call_s"] * 1e3 for row in timed],
+    }), hide_index=True)
+    for row in demo["timings"]:
+        if "error" in row:
+            right.info(t("learn_mode_failed", lang, mode=names[row["mode"]], message=row["error"]))
+    cost = graphdemo.eager_cost_per_operation(demo)
+    if cost:
+        right.write(t("learn_per_op", lang, us=cost * 1e6, count=graphdemo.compute_operations(demo)))
+    right.write(t("learn_why", lang))
+
+
+def thread_scaling(df: pd.DataFrame, lang: str) -> None:
+    """GFLOP/s against CPU threads with the ideal linear line (the matmul page's thread sweep)."""
+    st.plotly_chart(charts.thread_scaling(df[df["timing"] == "synced"], t("chart_threads", lang),
+                                          t("axis_threads", lang), "GFLOP/s", t("ideal_scaling", lang)),
+                    width="stretch")
+
+
+def plain(text: object) -> str:
+    """``text`` escaped for Streamlit's Markdown (alerts, st.write): shown as typed, so a
+    file name or a value quoted from an uploaded file cannot become a link, an image or
+    a colour directive."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))

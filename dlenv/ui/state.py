@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import runpy
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -13,6 +15,8 @@ from dlenv.runner import Runner
 if TYPE_CHECKING:
     from dlenv.store import Store
 
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
 
 def language() -> str:
     """The session's language code, "en" until the visitor picks another."""
@@ -20,6 +24,27 @@ def language() -> str:
     if lang not in LANGS:
         lang = st.session_state["lang"] = "en"
     return lang
+
+
+def in_app() -> None:
+    """Called by app.py on every run, just before it runs the chosen page."""
+    st.session_state["_via_app"] = True
+
+
+def page_language() -> str:
+    """For pages/*.py: the session's language, once sure the page runs inside app.py.
+
+    A fresh server whose first request is for a page URL (a browser reconnecting after
+    a restart, a bookmarked page after Streamlit Cloud woke the app) runs pages/*.py on
+    its own, in Streamlit's older pages-folder mode: no app.py, so no language picker
+    and raw file names in the sidebar. Then app.py is run here, in the same script run
+    (a rerun would drop a button click it carries): its st.navigation ends that mode
+    and runs this page again, inside the app; the outer run stops after it.
+    """
+    if not st.session_state.pop("_via_app", False):
+        runpy.run_path(str(APP))
+        st.stop()
+    return language()
 
 
 def _picked() -> None:

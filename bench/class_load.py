@@ -1,0 +1,109 @@
+"""A class of 30 at once (issue: proven in a real browser). Run by hand; figures go in docs/benchmarks.md.
+
+One ``streamlit run app.py`` server on loopback, one headless Chromium with 30 browser
+contexts (30 sessions). Every session opens the Matrix multiply page, then all press
+Run within a few seconds. Each must end with its charts or a clear queue/busy message;
+the server must stay up; at most one measuring process may run at any moment (sampled
+every 0.2 s); memory of the app process and of the workers is sampled throughout.
+
+Usage: python bench/class_load.py [--sessions 30] [--limit-s 900]
+"""
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from browser import AppServer, launch_browser, wait_for_app_run
+
+from dlenv.i18n import t
+
+
+class Sampler(threading.Thread):
+    """Samples the server's memory and how many measuring workers are alive."""
+
+    def __init__(self, server: AppServer) -> None:
+        super().__init__(daemon=True)
+        self.server, self.stop = server, threading.Event()
+        self.app_mb, self.workers_mb, self.most_workers, self.alive = 0.0, 0.0, 0, True
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                workers = self.server.workers()
+                self.workers_mb = max(self.workers_mb, sum(w.memory_info().rss for w in workers) / 2**20)
+            except psutil.NoSuchProcess:  # a worker that exited between listing and reading
+                workers = []
+            self.app_mb = max(self.app_mb, self.server.rss_mb())
+            self.most_workers = max(self.most_workers, len(workers))
+            self.alive = self.alive and self.server.healthy()
+            time.sleep(0.2)
+
+
+OUTCOME = """() => {
+    const all = selector => [...document.querySelectorAll(selector)];
+    if (all("[data-testid=stAlertContentWarning]").some(e => e.textContent.includes("Not queued"))) return "busy";
+    if (all("[data-testid=stException], [data-testid=stAlertContentError]").length) return "error";
+    if (all("[data-testid=stApp][data-test-script-state=notRunning]").length
+        && all("[data-testid=stPlotlyChart]").length >= 3) return "result";
+    return null;
+}"""
+
+
+def outcome(page) -> str | None:
+    """"result", "busy", "error", or None while the session is still waiting (one round trip)."""
+    return page.evaluate(OUTCOME)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--limit-s", type=float, default=900)
+    args = parser.parse_args()
+    server = AppServer(Path(tempfile.mkdtemp(prefix="dlenv-class-"))).start()
+    sampler = Sampler(server)
+    sampler.start()
+    try:
+        for browser in launch_browser():
+            pages = []
+            for _ in range(args.sessions):
+                page = browser.new_context(viewport={"width": 1100, "height": 800}).new_page()
+                page.goto(f"{server.url}/matmul")
+                wait_for_app_run(page, 120_000)
+                pages.append(page)
+            print(f"{len(pages)} sessions open; app process {server.rss_mb():.0f} MB")
+            buttons = [page.get_by_test_id("stMain").get_by_role("button", name=t("run", "en"), exact=True)
+                       .element_handle() for page in pages]
+            start = time.monotonic()
+            for button in buttons:  # a DOM click each, without Playwright's per-click waits
+                button.evaluate("b => b.click()")
+            pressed = time.monotonic() - start
+            ended: dict[int, tuple[str, float]] = {}
+            while len(ended) < len(pages) and time.monotonic() - start < args.limit_s:
+                for i, page in enumerate(pages):
+                    if i not in ended and (state := outcome(page)):
+                        ended[i] = (state, time.monotonic() - start)
+                time.sleep(0.5)
+            states = [s for s, _ in ended.values()]
+            times = sorted(s for _, s in ended.values())
+            print(f"all {len(pages)} pressed Run within {pressed:.1f} s")
+            print(f"results {states.count('result')}, busy messages {states.count('busy')}, "
+                  f"errors {states.count('error')}, unfinished {len(pages) - len(ended)}")
+            if times:
+                print(f"first result after {times[0]:.1f} s, last after {times[-1]:.1f} s")
+            print(f"server answered /_stcore/health throughout: {sampler.alive}; "
+                  f"most measuring workers alive at once: {sampler.most_workers}")
+            print(f"peak memory: app process {sampler.app_mb:.0f} MB, workers {sampler.workers_mb:.0f} MB")
+    finally:
+        sampler.stop.set()
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
