@@ -83,9 +83,9 @@ class AppServer:
             time.sleep(0.3)
         raise RuntimeError(f"the app server did not answer /_stcore/health in {timeout_s:.0f} s")
 
-    def healthy(self) -> bool:
+    def healthy(self, timeout_s: float = 2) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
+            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=timeout_s) as answer:
                 return answer.read() == b"ok"
         except OSError:
             return False
@@ -104,7 +104,9 @@ class AppServer:
         """The measuring worker processes this server started."""
         if not self.process:
             return []
-        children = psutil.Process(self.process.pid).children(recursive=True)
+        # Direct children only: a worker's own short-lived forks (before they exec another
+        # program) carry the same command line but are not measuring processes.
+        children = psutil.Process(self.process.pid).children()
         return [c for c in children if "dlenv.worker" in " ".join(c.cmdline())]
 
     def rss_mb(self) -> float:

@@ -161,3 +161,14 @@ def test_cancel_stops_a_running_measurement(page):
     wait_for_app_run(page, RUN_TIMEOUT_MS)
     assert page.get_by_text(t("job_cancelled", "en"), exact=True).count() == 1
     assert charts(page) == 0
+
+
+def test_learn_traces_a_graph_and_times_it_three_ways(page):
+    go(page, t("page_learn", "en"))
+    press(page, t("learn_trace", "en"), RUN_TIMEOUT_MS)
+    assert errors(page) == []
+    graph = page.get_by_test_id("stGraphVizChart")
+    graph.locator("svg .node").first.wait_for(timeout=30_000)  # drawn in the browser from the DOT text
+    assert graph.locator("svg .node").count() >= 10
+    assert {"eager", "graph", "xla"} <= svg_texts(page, ".xtick")
+    screenshot(page, "learn-traced")
