@@ -78,11 +78,15 @@ def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str
             x=part[size], y=part["gflops"], mode="lines+markers", name=f"{key['device']} · {key['backend']}",
             line={"color": device_colour(key["device"]), "dash": _DASH.get(key["backend"], "solid")},
             hovertemplate="N=%{x}<br>%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
+    # Each peak is a dashed line of its own in the legend. (An add_hline annotation is
+    # placed in axis units, which on a log axis are powers of ten: 156 became 10^156.)
     peaks = df.dropna(subset=["peak_gflops"]).groupby("device")[["peak_gflops", "peak_source"]].first()
     for device, row in peaks.iterrows():
-        fig.add_hline(y=row["peak_gflops"], line={"color": device_colour(device), "dash": "dash", "width": 1},
-                      annotation_text=f"{device} peak ({row['peak_source']}) {row['peak_gflops']:.0f}",
-                      annotation_position="top left")
+        fig.add_trace(go.Scatter(
+            x=[df[size].min(), df[size].max()], y=[row["peak_gflops"]] * 2, mode="lines",
+            name=f"{device} peak ({row['peak_source']}) {row['peak_gflops']:.0f}",
+            line={"color": device_colour(device), "dash": "dash", "width": 1},
+            hovertemplate="%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
     return _layout(fig, title, x_title, y_title)
 
 

@@ -170,5 +170,5 @@ def test_learn_traces_a_graph_and_times_it_three_ways(page):
     graph = page.get_by_test_id("stGraphVizChart")
     graph.locator("svg .node").first.wait_for(timeout=30_000)  # drawn in the browser from the DOT text
     assert graph.locator("svg .node").count() >= 10
-    assert {"eager", "graph", "xla"} <= svg_texts(page, ".xtick")
+    assert {"eager", "graph", "XLA"} <= svg_texts(page, ".xtick")
     screenshot(page, "learn-traced")

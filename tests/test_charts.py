@@ -39,15 +39,18 @@ def test_time_vs_size_has_one_trace_per_device_and_backend_with_iqr_bars(table):
 def test_each_device_keeps_its_colour_on_every_chart(table):
     matmul = table[table["workload"] == "matmul"]
     time_colours = {t.name.split(" · ")[0]: t.line.color for t in charts.time_vs_size(matmul).data}
-    gflops_colours = {t.name.split(" · ")[0]: t.line.color for t in charts.throughput_vs_size(matmul).data}
-    assert time_colours == gflops_colours and len(set(time_colours.values())) == 2
+    throughput = charts.throughput_vs_size(matmul).data
+    gflops_colours = {t.name.split(" · ")[0]: t.line.color for t in throughput if " peak " not in t.name}
+    peak_colours = {t.name.split(" peak ")[0]: t.line.color for t in throughput if " peak " in t.name}
+    assert time_colours == gflops_colours == peak_colours and len(set(time_colours.values())) == 2
 
 
 def test_throughput_draws_the_peak_of_each_device(table):
     fig = charts.throughput_vs_size(table[table["workload"] == "matmul"])
-    peaks = {shape.y0 for shape in fig.layout.shapes}
-    assert peaks == set(table["peak_gflops"])
-    assert "estimate" in fig.layout.annotations[0].text
+    lines = [trace for trace in fig.data if " peak " in trace.name]
+    assert {trace.y[0] for trace in lines} == set(table["peak_gflops"])
+    assert all("estimate" in trace.name and trace.line.dash == "dash" for trace in lines)
+    assert not fig.layout.annotations  # nothing placed in log-axis units by hand
     assert fig.layout.yaxis.title.text == "GFLOP/s"
 
 

@@ -62,7 +62,13 @@ def language_picker() -> str:
 
 @st.cache_resource(show_spinner=False, on_release=lambda runner: runner.shutdown())
 def runner() -> Runner:
-    """One Runner per Streamlit server: every session shares its queue and warm workers."""
+    """One Runner per Streamlit server: every session shares its queue and warm workers.
+
+    Its limits come from the environment (DLENV_MAX_MATMUL, ...). Streamlit copies
+    root-level secrets (Streamlit Cloud's Secrets setting) into the environment when it
+    loads them: load them before the limits are read.
+    """
+    st.secrets.load_if_toml_exists()
     return Runner()
 
 
