@@ -4,7 +4,11 @@ next action works, and no saved result is lost (rows are counted before and afte
 The server here allows two jobs in all (one measuring, one waiting), so a full queue is easy to reach.
 """
 
+import json
+import os
 import sqlite3
+import subprocess
+from pathlib import Path
 
 import pytest
 from browser import RUN_TIMEOUT_MS, errors, go, launch_browser, open_app, press, start_server, wait_for_app_run
@@ -93,6 +97,38 @@ def test_a_locked_database_refuses_a_save_clearly_and_loses_nothing(server, brow
     assert page.get_by_text(f"Saved: 0 new, {saved_rows} already stored.").count() == 1
     assert rows(server) == saved_rows
     page.context.close()
+
+
+def unwritable(files: list[Path], on: bool) -> None:
+    """Make ``files`` unwritable: as root (CI) mode bits do not stop writes, the immutable flag does."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i" if on else "-i", *map(str, files)], check=True)
+    else:
+        for path in files:
+            path.chmod((0o555 if on else 0o755) if path.is_dir() else (0o444 if on else 0o644))
+
+
+def test_an_unwritable_database_refuses_a_save_clearly_and_loses_nothing(server, browser, saved_rows):
+    page = open_app(browser, server)
+    go(page, t("page_results", EN))
+    # The folder, the database and its write-ahead log; not the shared-memory index, which
+    # SQLite maps into memory (made immutable, a write to it kills the process with SIGBUS).
+    files = [server.data_dir, server.data_dir / SQLITE_FILE, server.data_dir / f"{SQLITE_FILE}-wal"]
+    good = reference.load(reference.names()[0])
+    good["results"][0]["median_s"] *= 1.01  # one new result, so the save must write
+    upload = server.data_dir.parent / "new.json"
+    upload.write_text(json.dumps(good))
+    unwritable(files, True)
+    try:
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
+        wait_for_app_run(page)
+        assert any("Not saved, the save was rolled back" in e for e in errors(page)), errors(page)
+        assert page.get_by_test_id("stException").count() == 0
+    finally:
+        unwritable(files, False)
+    assert rows(server) == saved_rows
+    press(page, t("res_reference", EN))
+    assert page.get_by_text(f"Saved: 0 new, {saved_rows} already stored.").count() == 1
 
 
 def test_a_full_queue_says_so_and_the_next_run_works(server, browser, saved_rows):
