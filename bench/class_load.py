@@ -6,7 +6,7 @@ Run within a few seconds. Each must end with its charts or a clear queue/busy me
 the server must stay up; at most one measuring process may run at any moment (sampled
 every 0.2 s); memory of the app process and of the workers is sampled throughout.
 
-Usage: python bench/class_load.py [--sessions 30] [--limit-s 900]
+Usage: python bench/class_load.py [--sessions 30] [--limit-s 900] [--warm]
 """
 
 import argparse
@@ -21,7 +21,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import AppServer, launch_browser, wait_for_app_run
+from browser import RUN_TIMEOUT_MS, AppServer, launch_browser, press, wait_for_app_run
 
 from dlenv.i18n import t
 
@@ -73,12 +73,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--limit-s", type=float, default=900)
+    parser.add_argument("--warm", action="store_true",
+                        help="run one measurement first, so the worker is started (as after a teacher's demo)")
     args = parser.parse_args()
     server = AppServer(Path(tempfile.mkdtemp(prefix="dlenv-class-"))).start()
     sampler = Sampler(server)
     sampler.start()
     try:
         for browser in launch_browser():
+            if args.warm:
+                page = browser.new_context().new_page()
+                page.goto(f"{server.url}/matmul")
+                wait_for_app_run(page, 120_000)
+                press(page, t("run", "en"), RUN_TIMEOUT_MS)
+                page.context.close()
             pages = []
             for _ in range(args.sessions):
                 page = browser.new_context(viewport={"width": 1100, "height": 800}).new_page()
