@@ -62,7 +62,7 @@ if doc:
 st.header(t("mm_threads", lang))
 st.write(t("mm_threads_text", lang))
 cpu = cpu_info()
-cores = min(filter(None, (cpu.cores, cpu.threads)))
+cores = min(filter(None, (cpu.cores, cpu.threads)), default=1)  # either can be unknown
 counts = thread_counts(cores)
 st.caption(t("mm_threads_counts", lang, counts=", ".join(map(str, counts)), cores=cores))
 options = offered or [limit]
