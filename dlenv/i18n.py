@@ -62,6 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
                           "ko": "각 백엔드는 별도의 작업 프로세스에서 실행되며, 버전과 사용할 수 있는 장치를 알려 줍니다. "
                                 "프레임워크를 시작하는 데 몇 초가 걸리므로 요청할 때만 실행합니다."},
     "load_devices": {"en": "Show devices per backend", "ko": "백엔드별 장치 보기"},
+    "loading_devices": {"en": "Loading devices...", "ko": "장치 정보를 불러오는 중..."},
     "versions": {"en": "Versions", "ko": "버전"},
     "memory": {"en": "Memory", "ko": "메모리"},
     "peak": {"en": "Peak float32", "ko": "float32 최대 성능"},
@@ -215,6 +216,7 @@ TEXT: dict[str, dict[str, str]] = {
                             "first time)...",
                       "ko": "TensorFlow 작업 프로세스에서 트레이싱하고 시간을 재는 중 (처음에는 시작하는 데 몇 초 "
                             "걸립니다)..."},
+    "learn_status": {"en": "Tracing and timing...", "ko": "트레이싱하고 시간을 재는 중..."},
     "learn_failed": {"en": "The example could not run: {message}", "ko": "예제를 실행하지 못했습니다: {message}"},
     "learn_graph_caption": {"en": "The graph tf.function recorded: inputs as ovals, constants as their value, "
                                   "operations as boxes, and on each arrow the shape of the tensor that flows along "

@@ -130,40 +130,35 @@ class Runner:
             if worker is not None:
                 worker.kill(reason="cancelled")
 
-    def environment(self, backend: str, timeout_s: float = 300) -> dict[str, Any]:
-        """Versions and devices as the backend's worker sees them, cached per backend.
+    def ask(self, backend: str, op: str, session: str = "default", timeout_s: float = 300) -> Job:
+        """Queue a request-less job and return its handle at once: ``op`` is "environment"
+        (versions and devices as the backend's worker sees them) or "learn" (the Learn page's
+        example, ``dlenv.graphdemo``, on the TensorFlow worker).
 
-        The first call queues like a measurement: starting a framework uses the CPU,
-        which must not happen while someone else's timed region runs.
+        Both queue like a measurement because they use the CPU: starting a framework or
+        timing the example must not overlap someone else's timed region. No queue quota
+        applies: after the first, an environment job is answered from the cache at once.
         """
-        with self._lock:
-            if backend in self._environments:
-                return self._environments[backend]
-        doc = self._ask(backend, "environment", timeout_s)
-        with self._lock:
-            self._environments[backend] = doc
-        return doc
-
-    def learn(self, timeout_s: float = 300) -> dict[str, Any]:
-        """The Learn page's example (``dlenv.graphdemo``): a small function's graph and its eager, graph
-        and XLA timings, from the TensorFlow worker.
-
-        It queues like a measurement because it is one: it must not overlap another timed region.
-        """
-        return self._ask("tensorflow", "learn", timeout_s)
-
-    def _ask(self, backend: str, op: str, timeout_s: float) -> dict[str, Any]:
-        """Queue a request-less job and wait for its answer; ``WorkerError`` if it fails, ``Busy`` when closed."""
-        job = Job(f"{op}-{next(self._ids)}", None, op, self, timeout_s, backend=backend, op=op)
+        job = Job(f"{op}-{next(self._ids)}", None, session, self, timeout_s, backend=backend, op=op)
         with self._lock:
             if self._closed:
                 raise Busy("the runner is shutting down; try again in a moment")
             self._queue.append(job)
             self._lock.notify_all()
-        if not job.wait(timeout_s + 5) or job.error:
-            error = job.error or JobError("timeout", f"the {backend} worker did not answer in time", "try again")
-            raise WorkerError(error.message, error.hint, error.kind)
-        return job.doc
+        return job
+
+    def known_environment(self, backend: str) -> dict[str, Any] | None:
+        """The backend's environment if a worker already reported it (never blocks)."""
+        with self._lock:
+            return self._environments.get(backend)
+
+    def environment(self, backend: str, timeout_s: float = 300) -> dict[str, Any]:
+        """``ask(backend, "environment")``, waited for; cached per backend."""
+        return self.known_environment(backend) or _answer(self.ask(backend, "environment", timeout_s=timeout_s))
+
+    def learn(self, timeout_s: float = 300) -> dict[str, Any]:
+        """``ask("tensorflow", "learn")``, waited for."""
+        return _answer(self.ask("tensorflow", "learn", timeout_s=timeout_s))
 
     def merged(self, jobs: list[Job]) -> dict[str, Any]:
         """One results document from finished jobs (a backend comparison, say)."""
@@ -215,10 +210,16 @@ class Runner:
 
     def _run(self, job: Job) -> None:
         key = _worker_key(job)
+        if job.op == "environment" and (known := self.known_environment(job.backend)):
+            job._finish(DONE, doc=known)
+            return
         try:
             worker = self._worker(key)
             if job.op == "environment":
-                job._finish(DONE, doc={**worker.ready, "devices": worker.devices(job.timeout_s)})
+                doc = {**worker.ready, "devices": worker.devices(job.timeout_s)}
+                with self._lock:
+                    self._environments[job.backend] = doc
+                job._finish(DONE, doc=doc)
                 return
             if job.op == "learn":
                 job._finish(DONE, doc=worker.learn(job.timeout_s))
@@ -254,6 +255,14 @@ class Runner:
         worker = self._workers.pop(key, None)
         if worker is not None:
             worker.stop()
+
+
+def _answer(job: Job) -> dict[str, Any]:
+    """The finished job's document; ``WorkerError`` if it failed or did not answer in time."""
+    if not job.wait(job.timeout_s + 5) or job.error:
+        error = job.error or JobError("timeout", f"the {job.backend} worker did not answer in time", "try again")
+        raise WorkerError(error.message, error.hint, error.kind)
+    return job.doc
 
 
 def _set(job: Job, event: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from dlenv.devices import cpu_info, peak_for
 from dlenv.environment import runtime
 from dlenv.i18n import t
 from dlenv.jobs import JobRequest
-from dlenv.ui.jobs import environment, leave_other_pages, run_job
+from dlenv.ui.jobs import leave_other_pages, load_environments, run_job
 from dlenv.ui.state import page_language
 from dlenv.workloads import MLP, Matmul
 
@@ -46,15 +46,13 @@ st.header(t("per_backend", lang))
 st.write(t("per_backend_intro", lang))
 for name in sorted(set(backends.BACKENDS) - set(backends.installed())):
     st.caption(t("not_installed", lang, backend=name, hint=backends.get(name).INSTALL_HINT))
-if st.button(t("load_devices", lang)) or st.session_state.get("environments"):
-    envs = {name: environment(name, lang) for name in backends.installed()}
+envs = load_environments(backends.installed(), lang, start=st.button(t("load_devices", lang)))
+if envs:
     for name, env in envs.items():
-        if env is None:
-            continue
         st.subheader(name)
         st.write(t("versions", lang), env.get("versions", {}))
         st.dataframe(_show().device_rows(env, lang), hide_index=True)
-    kinds = {d["kind"] for env in envs.values() if env for d in env.get("devices", [])}
+    kinds = {d["kind"] for env in envs.values() for d in env.get("devices", [])}
     if kinds and "gpu" not in kinds:
         st.info(t("no_gpu", lang))
     tf_version = (envs.get("tensorflow") or {}).get("versions", {}).get("tensorflow")

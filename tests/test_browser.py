@@ -163,6 +163,16 @@ def test_cancel_stops_a_running_measurement(page):
     assert charts(page) == 0
 
 
+def test_cancel_stops_the_learn_example_while_the_worker_runs_it(page):
+    go(page, t("page_learn", "en"))
+    page.get_by_role("button", name=t("learn_trace", "en"), exact=True).click()
+    page.get_by_text(t("learn_running", "en"), exact=True).wait_for(timeout=RUN_TIMEOUT_MS)  # no longer queued
+    page.get_by_role("button", name=t("cancel", "en"), exact=True).click()
+    wait_for_app_run(page, RUN_TIMEOUT_MS)
+    assert page.get_by_text(t("job_cancelled", "en"), exact=True).count() == 1
+    assert page.get_by_test_id("stGraphVizChart").count() == 0 and errors(page) == []
+
+
 def test_learn_traces_a_graph_and_times_it_three_ways(page):
     go(page, t("page_learn", "en"))
     press(page, t("learn_trace", "en"), RUN_TIMEOUT_MS)

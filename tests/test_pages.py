@@ -126,10 +126,17 @@ def test_models_page_shows_the_summary_then_the_measured_step():
 
 
 def test_environment_devices_per_backend_and_the_tensorflow_version():
+    from dlenv import backends
+
     at = open_page()
+    assert not set(backends.installed()) & {s.value for s in at.subheader}  # nothing loads until asked
     button(at, "Show devices per backend").click().run()
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
-    assert "tensorflow" in [s.value for s in at.subheader]
+    assert button(at, "Cancel")  # starting the workers takes seconds: progress and a way out
+    assert set(backends.installed()) <= {s.value for s in at.subheader}
+    at.run()  # kept for the session: a rerun shows them without asking the workers again
+    assert set(backends.installed()) <= {s.value for s in at.subheader}
+    assert "_job_environment:devices" not in at.session_state
     assert any("print(tf.__version__)  # 2." in c.value for c in at.code)
     has_gpu = any(str(d).startswith("gpu") for table in at.dataframe for d in table.value.get("Device", []))
     assert has_gpu != any("There is no GPU" in i.value for i in at.info)
@@ -166,6 +173,34 @@ def test_a_running_job_is_polled_again_after_a_rerun_and_a_cancel_is_reported():
     assert [w.value for w in at.warning] == ["Cancelled."]
     assert "_job_matmul" not in at.session_state and not at.get("plotly_chart")
     assert button(at, "Cancel")
+
+
+def test_pressing_run_again_follows_the_running_job_and_a_new_request_replaces_it():
+    from dlenv.jobs import JobRequest
+    from dlenv.runner import CANCELLED, DONE
+    from dlenv.ui.state import runner
+    from dlenv.workloads import Matmul
+
+    at = open_page("matmul")
+    at.multiselect(key="mm_sizes").set_value([64]).run()
+    button(at, "Run").click().run()
+    same = at.session_state["_last_matmul"]["key"]  # what this page's Run asks for
+
+    # Pressed again while its job runs (a double click): the same job is followed, no second one.
+    running = runner().submit(JobRequest("tensorflow", (Matmul.square(72),), budget_s=0.2), session="someone")
+    at.session_state["_job_matmul"] = {"key": same, "jobs": [running]}
+    button(at, "Run").click().run()
+    assert running.state == DONE and at.session_state["_last_matmul"]["doc"] is running.doc
+
+    # Pressed with other settings while a job runs: that job is cancelled, the new one runs.
+    other = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))
+    stale = runner().submit(other, session="someone")
+    at.multiselect(key="mm_sizes").set_value([128])
+    at.session_state["_job_matmul"] = {"key": (other, (), ()), "jobs": [stale]}
+    button(at, "Run").click().run()
+    assert stale.wait(30) and stale.state == CANCELLED
+    assert not at.exception and len(at.get("plotly_chart")) == 3
+    assert at.session_state["_last_matmul"]["doc"]["results"][0]["params"]["m"] == 128
 
 
 def test_leaving_a_page_mid_run_cancels_its_job():
@@ -222,6 +257,32 @@ def test_learn_traces_and_times_the_example_and_keeps_it_across_pages():
     at.switch_page("pages/matmul.py").run()
     at.switch_page("pages/learn.py").run()
     assert at.get("graphviz_chart") and not at.exception  # kept for the session
+
+
+def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(monkeypatch):
+    from dlenv.ui.state import runner
+
+    at = open_page("learn")
+    asked = []
+    real_ask = runner().ask
+
+    def ask_and_cancel(*args, **kwargs):  # the real job the button queues, cancelled as a click would
+        job = real_ask(*args, **kwargs)
+        asked.append(job)
+
+        def cancel_once_running():
+            while job.state == "queued":
+                time.sleep(0.01)
+            job.cancel()
+
+        threading.Thread(target=cancel_once_running, daemon=True).start()
+        return job
+
+    monkeypatch.setattr(runner(), "ask", ask_and_cancel)
+    button(at, "Trace and time").click().run()
+    assert [job.op for job in asked] == ["learn"] and asked[0].state == "cancelled"
+    assert not at.exception and [w.value for w in at.warning] == ["Cancelled."]
+    assert button(at, "Cancel") and not at.get("graphviz_chart") and "_job_learn" not in at.session_state
 
 
 def test_matmul_thread_sweep_draws_gflops_against_threads_with_one_worker_at_a_time():

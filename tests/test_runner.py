@@ -73,6 +73,31 @@ def test_environment_data_is_cached_per_backend(runner):
     assert first["devices"][0]["free_bytes"] > 0
 
 
+def test_asking_for_a_known_environment_is_answered_from_the_cache_behind_the_queue(runner):
+    before = runner.submit(small(256), session="alice")
+    job = runner.ask("tensorflow", "environment", session="bob")  # a handle at once, not the answer
+    assert not job.finished and job.position >= 1
+    assert job.wait(120) and job.state == DONE and before.finished  # it waited its turn
+    assert job.doc is runner.known_environment("tensorflow")
+    assert runner.known_environment("torch-not-asked") is None
+
+
+def test_an_environment_can_be_cancelled_while_its_worker_starts():
+    fresh = Runner(LIMITS)
+    try:
+        job = fresh.ask("tensorflow", "environment", session="alice")
+        while job.state != RUNNING:  # the worker is importing TensorFlow, seconds
+            time.sleep(0.01)
+        while (pid := fresh.running_worker_pid()) is None:
+            time.sleep(0.01)
+        job.cancel()
+        assert job.wait(30) and job.state == CANCELLED, job.error
+        assert gone(pid, 10) and fresh.known_environment("tensorflow") is None
+        assert fresh.environment("tensorflow")["devices"]  # the next ask starts a new worker
+    finally:
+        fresh.shutdown()
+
+
 def test_a_queued_job_can_be_cancelled_and_the_rest_still_run(runner):
     blocker = runner.submit(small(1024), session="alice")
     queued = runner.submit(small(), session="bob")

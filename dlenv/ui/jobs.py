@@ -18,7 +18,6 @@ from dlenv.i18n import t
 from dlenv.jobs import JobRequest, Refused
 from dlenv.runner import CANCELLED, DONE, QUEUED, Busy, Job
 from dlenv.ui.state import runner, session_id
-from dlenv.workerproc import WorkerError
 
 POLL_S = 0.2
 
@@ -58,9 +57,13 @@ def run_job(request: JobRequest | None, lang: str, *, start: bool = True, slot: 
     if st.session_state.pop(f"_again_{slot}", None) is not None and request is not None:
         return _submit(key, lang, slot)
     if start and request is not None:
+        running = st.session_state.get(f"_job_{slot}")
+        if running and running["key"] == key:  # pressed again while it runs: follow the same job
+            return _poll(lang, slot)
         cached = _cached(key)
         if cached is None:
             return _submit(key, lang, slot)
+        _drop(slot, lang)
         st.session_state[f"_last_{slot}"] = {"key": key, "doc": cached, "cached": True}
     if f"_job_{slot}" in st.session_state:
         return _poll(lang, slot)
@@ -81,8 +84,16 @@ def _cached(key: tuple) -> dict[str, Any] | None:
     return None
 
 
+def _drop(slot: str, lang: str) -> None:
+    """Cancel what still runs in ``slot``: a new request (or a cached answer) replaces it."""
+    if f"_job_{slot}" in st.session_state:
+        _cancel(slot, lang)
+        del st.session_state[f"_job_{slot}"]
+
+
 def _submit(key: tuple, lang: str, slot: str) -> dict[str, Any] | None:
     request, backends, threads = key
+    _drop(slot, lang)
     # Thread counts run one after another, each queued when the one before ends: they
     # need a worker each, and queueing them all at once would take the session's quota.
     waiting = [replace(request, threads=n) for n in threads[1:]]
@@ -129,9 +140,28 @@ def _cancel(slot: str, lang: str) -> None:
 
 
 def _poll(lang: str, slot: str) -> dict[str, Any] | None:
+    key = st.session_state[f"_job_{slot}"]["key"]
+    jobs, stopped = _follow(slot, lang)
+    failed = _show_failures(jobs, lang)
+    done = [job for job in jobs if job.state == DONE]
+    if not done:
+        return None
+    doc = done[0].doc if len(jobs) == 1 else runner().merged(done)
+    if not failed and not stopped:  # only complete measurements are served again from the cache
+        st.session_state.setdefault("results", []).append({"key": key, "doc": doc})
+    st.session_state[f"_last_{slot}"] = {"key": key, "doc": doc, "cached": False}
+    return doc
+
+
+def _follow(slot: str, lang: str, label: str = "job_running") -> tuple[list[Job], str | None]:
+    """Wait for the slot's jobs with a progress line, a bar and a Cancel button.
+
+    Returns the jobs and why a sequence stopped early (None if it did not); the slot is
+    free again afterwards.
+    """
     running = st.session_state[f"_job_{slot}"]
     jobs: list[Job] = running["jobs"]
-    with st.status(t("job_running", lang), expanded=True) as box:
+    with st.status(t(label, lang), expanded=True) as box:
         st.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot, lang))
         line, bar = st.empty(), st.progress(0.0)
         shown = None
@@ -146,27 +176,33 @@ def _poll(lang: str, slot: str) -> dict[str, Any] | None:
                 shown = now
             time.sleep(POLL_S)
         stopped = running.get("stopped")
-        failed = [job for job in jobs if job.state != DONE]
-        box.update(label=t("job_failed" if failed or stopped else "job_done", lang),
-                   state="error" if failed or stopped else "complete", expanded=bool(failed or stopped))
+        failed = stopped or any(job.state != DONE for job in jobs)
+        box.update(label=t("job_failed" if failed else "job_done", lang),
+                   state="error" if failed else "complete", expanded=bool(failed))
         line.empty()
         bar.progress(1.0)
     del st.session_state[f"_job_{slot}"]
     if stopped:
         show_error(stopped, "", lang, warning=True)
+    return jobs, stopped
+
+
+def _show_failures(jobs: list[Job], lang: str, message_key: str | None = None) -> list[Job]:
+    """Say why each job that did not finish stopped; returns those jobs.
+
+    ``message_key`` names an i18n text that frames the worker's message (given as
+    ``message`` and ``backend``).
+    """
+    failed = [job for job in jobs if job.state != DONE]
     for job in failed:
         if job.state == CANCELLED:
             show_error(t("job_cancelled", lang), "", lang, warning=True)
         else:
-            show_error(job.error.message, job.error.hint, lang)
-    done = [job for job in jobs if job.state == DONE]
-    if not done:
-        return None
-    doc = done[0].doc if len(jobs) == 1 else runner().merged(done)
-    if not failed and not stopped:  # only complete measurements are served again from the cache
-        st.session_state.setdefault("results", []).append({"key": running["key"], "doc": doc})
-    st.session_state[f"_last_{slot}"] = {"key": running["key"], "doc": doc, "cached": False}
-    return doc
+            message = job.error.message
+            if message_key:
+                message = t(message_key, lang, message=message, backend=job.backend)
+            show_error(message, job.error.hint, lang)
+    return failed
 
 
 def _current(running: dict[str, Any], lang: str) -> Job | None:
@@ -196,42 +232,54 @@ def _fraction(jobs: list[Job], total: int) -> float:
 def _progress_text(job: Job, lang: str) -> str:
     if job.state == QUEUED:
         return t("queued", lang, position=job.position)
+    if job.op == "learn":
+        return t("learn_running", lang)
     progress = job.progress
     if not progress.get("tasks"):
         return t("starting", lang, backend=job.backend)
     return t("measuring", lang, task=progress["task"], tasks=progress["tasks"], label=progress.get("label", ""))
 
 
-def environment(backend: str, lang: str) -> dict[str, Any] | None:
-    """Versions and devices as ``backend``'s worker sees them (kept for the session), or None with the error shown."""
+def load_environments(names: list[str], lang: str, start: bool) -> dict[str, dict[str, Any]]:
+    """Versions and devices per backend as its worker sees them, for those of ``names`` loaded
+    in this session; ``start`` (the button was pressed) loads the rest, with progress and
+    Cancel. Starting a worker takes seconds; the runner keeps what it learnt for everyone.
+    """
     known = st.session_state.setdefault("environments", {})
-    if backend not in known:
+    slot = "environment:devices"
+    missing = [name for name in names if name not in known]
+    if start and missing and f"_job_{slot}" not in st.session_state:
         try:
-            with st.spinner(t("starting", lang, backend=backend)):
-                known[backend] = runner().environment(backend)
-        except WorkerError as exc:
-            show_error(t("backend_failed", lang, backend=backend, message=exc), exc.hint, lang)
-            return None
+            jobs = [runner().ask(name, "environment", session=session_id()) for name in missing]
         except Busy as exc:
             show_error(t("busy", lang, message=exc), "", lang, warning=True)
-            return None
-    return known[backend]
+        else:
+            st.session_state[f"_job_{slot}"] = {"key": None, "jobs": jobs}
+    if f"_job_{slot}" in st.session_state:
+        jobs, _ = _follow(slot, lang, label="loading_devices")
+        _show_failures(jobs, lang, message_key="backend_failed")
+        known.update({job.backend: job.doc for job in jobs if job.state == DONE})
+    return {name: known[name] for name in names if name in known}
 
 
 def trace_and_time(lang: str, start: bool) -> dict[str, Any] | None:
-    """The Learn page's traced graph and eager / graph / XLA timings (``Runner.learn``), or None.
+    """The Learn page's traced graph and eager / graph / XLA timings (``Runner.ask(..., "learn")``), or None.
 
-    ``start`` (the button was pressed) measures afresh; otherwise the session's last result
-    is returned, so it survives page switches without starting a worker.
+    ``start`` (the button was pressed) measures afresh, with progress and Cancel; otherwise
+    the session's last result is returned, so it survives page switches without a worker.
     """
-    if start:
+    slot = "learn"
+    if start and f"_job_{slot}" not in st.session_state:
         try:
-            with st.spinner(t("learn_running", lang)):
-                st.session_state["learn_demo"] = runner().learn()
-        except WorkerError as exc:
-            show_error(t("learn_failed", lang, message=exc), exc.hint, lang)
+            job = runner().ask("tensorflow", "learn", session=session_id())
         except Busy as exc:
             show_error(t("busy", lang, message=exc), "", lang, warning=True)
+        else:
+            st.session_state[f"_job_{slot}"] = {"key": None, "jobs": [job]}
+    if f"_job_{slot}" in st.session_state:
+        [job], _ = _follow(slot, lang, label="learn_status")
+        if not _show_failures([job], lang, message_key="learn_failed"):
+            st.session_state["learn_demo"] = job.doc
     return st.session_state.get("learn_demo")
 
 
