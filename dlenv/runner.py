@@ -153,12 +153,15 @@ class Runner:
             return self._environments.get(backend)
 
     def environment(self, backend: str, timeout_s: float = 300) -> dict[str, Any]:
-        """``ask(backend, "environment")``, waited for; cached per backend."""
-        return self.known_environment(backend) or _answer(self.ask(backend, "environment", timeout_s=timeout_s))
-
-    def learn(self, timeout_s: float = 300) -> dict[str, Any]:
-        """``ask("tensorflow", "learn")``, waited for."""
-        return _answer(self.ask("tensorflow", "learn", timeout_s=timeout_s))
+        """``ask(backend, "environment")``, waited for: cached per backend; ``WorkerError`` if it fails."""
+        known = self.known_environment(backend)
+        if known:
+            return known
+        job = self.ask(backend, "environment", timeout_s=timeout_s)
+        if not job.wait(timeout_s + 5) or job.error:
+            error = job.error or JobError("timeout", f"the {backend} worker did not answer in time", "try again")
+            raise WorkerError(error.message, error.hint, error.kind)
+        return job.doc
 
     def merged(self, jobs: list[Job]) -> dict[str, Any]:
         """One results document from finished jobs (a backend comparison, say)."""
@@ -255,14 +258,6 @@ class Runner:
         worker = self._workers.pop(key, None)
         if worker is not None:
             worker.stop()
-
-
-def _answer(job: Job) -> dict[str, Any]:
-    """The finished job's document; ``WorkerError`` if it failed or did not answer in time."""
-    if not job.wait(job.timeout_s + 5) or job.error:
-        error = job.error or JobError("timeout", f"the {job.backend} worker did not answer in time", "try again")
-        raise WorkerError(error.message, error.hint, error.kind)
-    return job.doc
 
 
 def _set(job: Job, event: dict[str, Any]) -> None:
