@@ -177,6 +177,16 @@ def press(page, label: str, timeout_ms: int = 60_000) -> None:
     wait_for_app_run(page, timeout_ms)
 
 
+def wait_for_error(page, text: str, timeout_ms: int = 60_000) -> None:
+    """Wait until an error box containing ``text`` shows.
+
+    After an upload or a typed value ``wait_for_app_run`` can return before the rerun has
+    begun (the file travels to the server first, and a fast run may never show as
+    running), so a test that expects a message waits for the message itself.
+    """
+    page.get_by_test_id("stAlertContentError").filter(has_text=text).first.wait_for(timeout=timeout_ms)
+
+
 def errors(page) -> list[str]:
     """Texts of the exception and error elements on the page (an exception is a bug)."""
     found = page.get_by_test_id("stException").all_inner_texts()

@@ -11,7 +11,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browser import RUN_TIMEOUT_MS, errors, go, launch_browser, open_app, press, start_server, wait_for_app_run
+from browser import (
+    RUN_TIMEOUT_MS,
+    errors,
+    go,
+    launch_browser,
+    open_app,
+    press,
+    start_server,
+    wait_for_app_run,
+    wait_for_error,
+)
 
 from dlenv import reference
 from dlenv.i18n import t
@@ -121,8 +131,7 @@ def test_an_unwritable_database_refuses_a_save_clearly_and_loses_nothing(server,
     unwritable(files, True)
     try:
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
-        wait_for_app_run(page)
-        assert any("Not saved, the save was rolled back" in e for e in errors(page)), errors(page)
+        wait_for_error(page, "Not saved, the save was rolled back")
         assert page.get_by_test_id("stException").count() == 0
     finally:
         unwritable(files, False)
