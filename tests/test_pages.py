@@ -260,6 +260,7 @@ def test_learn_traces_and_times_the_example_and_keeps_it_across_pages():
 
 
 def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(monkeypatch):
+    from dlenv.runner import CANCELLED, QUEUED
     from dlenv.ui.state import runner
 
     at = open_page("learn")
@@ -271,7 +272,7 @@ def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(
         asked.append(job)
 
         def cancel_once_running():
-            while job.state == "queued":
+            while job.state == QUEUED:
                 time.sleep(0.01)
             job.cancel()
 
@@ -280,7 +281,7 @@ def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(
 
     monkeypatch.setattr(runner(), "ask", ask_and_cancel)
     button(at, "Trace and time").click().run()
-    assert [job.op for job in asked] == ["learn"] and asked[0].state == "cancelled"
+    assert [job.op for job in asked] == ["learn"] and asked[0].state == CANCELLED
     assert not at.exception and [w.value for w in at.warning] == ["Cancelled."]
     assert button(at, "Cancel") and not at.get("graphviz_chart") and "_job_learn" not in at.session_state
 
