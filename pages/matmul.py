@@ -18,7 +18,7 @@ st.write(t("mm_intro", lang))
 
 limit = runner().limits.max_matmul
 offered = [2**p for p in range(6, 13) if 2**p <= limit]
-devices = ["cpu", "gpu", "tpu"] + sorted({d["id"] for env in known_environments().values() if env
+devices = ["cpu", "gpu", "tpu"] + sorted({d["id"] for env in known_environments().values()
                                           for d in env.get("devices", [])})
 left, right = st.columns(2)
 sizes = left.multiselect(t("sizes", lang), offered, default=[s for s in (64, 256, 1024) if s <= limit],
