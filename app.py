@@ -1,7 +1,7 @@
 """dlenv dashboard entry point: page config, language picker and navigation only.
 
 The pages never import a deep-learning framework: measuring happens in worker
-processes, through the one ``dlenv.runner.Runner`` the server shares.
+processes, through the one ``dlenv.serve.runner.Runner`` the server shares.
 """
 
 import streamlit as st

@@ -41,7 +41,7 @@ def fill_store(n: int) -> None:
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from store import document  # bench/store.py's 10,000-result document builder
 
-    from dlenv.store import Store
+    from dlenv.data.store import Store
 
     with Store() as db:
         db.save_document(document(0, n))
@@ -68,7 +68,7 @@ def main() -> None:
     next(b for b in at.button if b.label == "Run the quick demo").click().run()
     demo = time.perf_counter() - start
     assert at.get("plotly_chart"), "the quick demo drew no chart"
-    workers = [c for c in psutil.Process(me).children(recursive=True) if "dlenv.worker" in " ".join(c.cmdline())]
+    workers = [c for c in psutil.Process(me).children(recursive=True) if "dlenv.serve.worker" in " ".join(c.cmdline())]
     print(f"quick demo: {demo:.1f} s (TensorFlow worker cold start included); app process RSS idle {idle:.0f} MB, "
           f"after the demo {rss_mb(me):.0f} MB; worker(s): {', '.join(f'{rss_mb(w.pid):.0f} MB' for w in workers)}")
     from dlenv.ui.state import runner

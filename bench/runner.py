@@ -15,11 +15,11 @@ import time
 
 import psutil
 
-from dlenv.jobs import JobRequest
-from dlenv.limits import Limits
-from dlenv.runner import DONE, Runner
-from dlenv.workerproc import WorkerProcess
-from dlenv.workloads import Matmul
+from dlenv.serve.plan import JobRequest
+from dlenv.serve.limits import Limits
+from dlenv.serve.runner import DONE, Runner
+from dlenv.serve.worker_handle import WorkerProcess
+from dlenv.measure.workloads import Matmul
 
 
 def rss_mb(pids: list[int]) -> float:

@@ -28,8 +28,8 @@ import sqlalchemy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dlenv import results
-from dlenv.store import Store
+from dlenv.data import results
+from dlenv.data.store import Store
 
 WORKLOADS = {
     "matmul": lambda i: {"m": 64 * (1 + i % 64), "n": 64 * (1 + i % 64), "k": 64 * (1 + i % 64)},

@@ -2,7 +2,7 @@
 
 Importing this package never imports a framework (tensorflow, jax, torch, keras):
 the Streamlit process and the command line's argument checks stay light. Frameworks
-are imported only inside ``dlenv.backends.<name>`` functions, in the process that
+are imported only inside ``dlenv.measure.backends.<name>`` functions, in the process that
 measures.
 """
 

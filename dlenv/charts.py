@@ -1,7 +1,7 @@
 """Charts as pure functions: a results DataFrame in, a Plotly figure out.
 
 No Streamlit here, so every chart is testable on its own. The frame is what
-``dlenv.results.to_dataframe`` (or the store) gives: one row per result, with
+``dlenv.data.results.to_dataframe`` (or the store) gives: one row per result, with
 ``param_<name>`` columns. All charts share one look: a colour per device (the same
 device has the same colour on every chart), a line dash per backend, units in the
 axis titles and the exact numbers in the hover.

@@ -3,13 +3,13 @@
 import plotly.express as px
 import streamlit as st
 
-from dlenv import backends
+from dlenv.measure import backends
 from dlenv.i18n import t
-from dlenv.jobs import JobRequest
+from dlenv.serve.plan import JobRequest
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, run_job
 from dlenv.ui.state import page_language
-from dlenv.workloads import MLP
+from dlenv.measure.workloads import MLP
 
 SPEC = MLP(depth=2, width=256, batch=32)
 

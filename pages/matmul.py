@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from dlenv import backends
-from dlenv.devices import cpu_info
+from dlenv.measure import backends
+from dlenv.measure.devices import cpu_info
 from dlenv.i18n import t
-from dlenv.jobs import JobRequest, thread_counts
+from dlenv.serve.plan import JobRequest, thread_counts
 from dlenv.ui import show
 from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language, runner
-from dlenv.workloads import DTYPES, Elementwise, Matmul, WorkloadError
+from dlenv.measure.workloads import DTYPES, Elementwise, Matmul, WorkloadError
 
 lang = page_language()
 leave_other_pages("matmul")  # a job left running on another page is cancelled

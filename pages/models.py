@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dlenv import backends
+from dlenv.measure import backends
 from dlenv.i18n import t
-from dlenv.jobs import JobRequest
+from dlenv.serve.plan import JobRequest
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language
-from dlenv.workloads import CNN, MLP, MODES, WorkloadError
+from dlenv.measure.workloads import CNN, MLP, MODES, WorkloadError
 
 lang = page_language()
 leave_other_pages("models")  # a job left running on another page is cancelled

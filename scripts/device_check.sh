@@ -162,7 +162,7 @@ EOF
 }
 
 # merge_results BACKEND PARTS_DIR: the step result files into OUTDIR/results-BACKEND.json
-# (dlenv.results when it is there and accepts them, plain JSON otherwise); the parts are
+# (dlenv.data.results when it is there and accepts them, plain JSON otherwise); the parts are
 # removed after a merge so that no more than 8 files come back.
 merge_results() {
   local backend=$1 parts=$2
@@ -174,12 +174,12 @@ out, parts = Path(sys.argv[1]), sorted(Path(sys.argv[2]).glob("*.json"))
 if not parts:
     sys.exit(f"no result files in {sys.argv[2]}: every step of this backend failed")
 try:
-    from dlenv import results
+    from dlenv.data import results
     doc = results.merge_documents([results.load(p) for p in parts])
     results.dump(doc, out)
-    how = "dlenv.results.merge_documents"
+    how = "dlenv.data.results.merge_documents"
 except Exception as exc:  # noqa: BLE001  (missing module, or a file it refuses)
-    print(f"dlenv.results could not merge ({type(exc).__name__}: {str(exc)[:300]}); merging as plain JSON")
+    print(f"dlenv.data.results could not merge ({type(exc).__name__}: {str(exc)[:300]}); merging as plain JSON")
     docs = []
     for p in parts:
         try:

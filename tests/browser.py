@@ -107,7 +107,7 @@ class AppServer:
         # Direct children only: a worker's own short-lived forks (before they exec another
         # program) carry the same command line but are not measuring processes.
         children = psutil.Process(self.process.pid).children()
-        return [c for c in children if "dlenv.worker" in " ".join(c.cmdline())]
+        return [c for c in children if "dlenv.serve.worker" in " ".join(c.cmdline())]
 
     def rss_mb(self) -> float:
         """Memory of the app (Streamlit) process alone, in MB."""

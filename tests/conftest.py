@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def tf_backend():
-    from dlenv import execute
+    from dlenv.measure import execute
 
     return execute.prepare("tensorflow", virtual_cpus=2)
 

@@ -9,10 +9,12 @@ devices; the matmul runs on both, the rest on cpu:0.
 
 import sys
 
-from dlenv import environment, execute, results
-from dlenv.jobs import TIMINGS
-from dlenv.timing import TimingSettings
-from dlenv.workloads import CNN, MLP, Elementwise, Matmul
+from dlenv.measure import environment
+from dlenv.measure import execute
+from dlenv.data import results
+from dlenv.serve.plan import TIMINGS
+from dlenv.measure.timing import TimingSettings
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
 
 QUICK = TimingSettings(budget_s=0.2, min_sample_s=0.002)
 SPECS = [

@@ -25,7 +25,7 @@ from browser import (
     wait_for_error,
 )
 
-from dlenv import reference
+from dlenv.data import reference
 from dlenv.i18n import t
 
 

@@ -23,9 +23,9 @@ from browser import (
     wait_for_error,
 )
 
-from dlenv import reference
+from dlenv.data import reference
 from dlenv.i18n import t
-from dlenv.store import SQLITE_FILE, Store
+from dlenv.data.store import SQLITE_FILE, Store
 
 EN = "en"
 

@@ -6,12 +6,15 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from dlenv import charts, execute, graphdemo, results
-from dlenv.jobs import JobRequest
-from dlenv.limits import Limits
-from dlenv.runner import DONE, Runner
-from dlenv.timing import TimingSettings
-from dlenv.workloads import Elementwise, Matmul
+from dlenv import charts
+from dlenv.measure import execute
+from dlenv.measure import graphdemo
+from dlenv.data import results
+from dlenv.serve.plan import JobRequest
+from dlenv.serve.limits import Limits
+from dlenv.serve.runner import DONE, Runner
+from dlenv.measure.timing import TimingSettings
+from dlenv.measure.workloads import Elementwise, Matmul
 
 QUICK = TimingSettings(budget_s=0.1, min_sample_s=0.002)
 SIZES = (32, 64, 128)

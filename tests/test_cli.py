@@ -6,7 +6,7 @@ import resource
 import pytest
 from conftest import run_dlenv
 
-from dlenv import results
+from dlenv.data import results
 
 
 def assert_one_line_error(done, *fragments):

@@ -12,7 +12,9 @@ import pytest
 from conftest import run_dlenv
 from test_cli import assert_one_line_error
 
-from dlenv import cli, reference, results
+from dlenv import cli
+from dlenv.data import reference
+from dlenv.data import results
 
 GOOD = reference.load("cpu-epyc-2vcpu-tensorflow")
 N = len(GOOD["results"])
@@ -27,7 +29,7 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def stored(url=None):
-    from dlenv.store import Store
+    from dlenv.data.store import Store
 
     store = Store(url)  # DLENV_DATA_DIR is set in this process too: the same default database
     try:
@@ -77,7 +79,7 @@ def test_import_skips_a_byte_order_mark(data_dir, tmp_path):
 def test_import_marks_a_reference_set(data_dir, good_json):
     done = run_dlenv("import", str(good_json), "--reference")
     assert done.returncode == 0, done.stderr[-2000:]
-    from dlenv.store import Store
+    from dlenv.data.store import Store
 
     store = Store()
     try:
@@ -179,7 +181,7 @@ def test_run_with_a_bad_db_exits_2_before_measuring(data_dir, tmp_path):
 
 
 def test_a_store_failure_after_measuring_still_writes_out_first(tmp_path, monkeypatch, capsys):
-    from dlenv import store
+    from dlenv.data import store
 
     class Broken:
         url_for_display = "sqlite:///broken"

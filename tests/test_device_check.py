@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dlenv import results
+from dlenv.data import results
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "device_check.sh"
@@ -110,7 +110,7 @@ def test_log_names_every_step(smoke):
     for backend in BACKENDS:
         for step in RUN_STEPS:
             assert f"step {backend} {step}: exit 0" in log, f"{backend} {step}"
-        assert f"-> results-{backend}.json with dlenv.results.merge_documents" in log
+        assert f"-> results-{backend}.json with dlenv.data.results.merge_documents" in log
 
 
 def test_failed_steps_are_logged_and_fail_the_run(tmp_path):

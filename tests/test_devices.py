@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dlenv.devices import (
+from dlenv.measure.devices import (
     ACCELERATOR_PEAKS,
     ACCELERATOR_SOURCES,
     DeviceInfo,
@@ -62,7 +62,7 @@ def test_cpu_peak_estimate_on_this_machine_is_positive_when_the_clock_is_known()
 
 
 def test_importing_devices_loads_no_framework():
-    code = "import dlenv.devices, sys; assert not {'tensorflow', 'jax', 'torch', 'keras'} & set(sys.modules)"
+    code = "import dlenv.measure.devices, sys; assert not {'tensorflow', 'jax', 'torch', 'keras'} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
 
 

@@ -2,11 +2,14 @@
 
 import pytest
 
-from dlenv import backends, execute, programs, results
-from dlenv.devices import DeviceInfo
-from dlenv.jobs import TIMINGS
-from dlenv.timing import TimingSettings
-from dlenv.workloads import CNN, MLP, Elementwise, Matmul
+from dlenv.measure import backends
+from dlenv.measure import execute
+from dlenv.measure import programs
+from dlenv.data import results
+from dlenv.measure.devices import DeviceInfo
+from dlenv.serve.plan import TIMINGS
+from dlenv.measure.timing import TimingSettings
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
 
 QUICK = TimingSettings(budget_s=0.2, min_sample_s=0.002)
 

@@ -41,12 +41,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dlenv import charts, cli, reference, results, store
-from dlenv.jobs import JobRequest, Refused
-from dlenv.limits import Limits, default_timeout
-from dlenv.results import ResultsError
-from dlenv.store import Store
-from dlenv.workloads import CNN, DTYPES, LIMITS, MLP, MODES, Elementwise, Matmul, WorkloadError
+from dlenv import charts, cli
+from dlenv.data import reference
+from dlenv.data import results
+from dlenv.data import store
+from dlenv.serve.plan import JobRequest, Refused
+from dlenv.serve.limits import Limits, default_timeout
+from dlenv.data.results import ResultsError
+from dlenv.data.store import Store
+from dlenv.measure.workloads import CNN, DTYPES, LIMITS, MLP, MODES, Elementwise, Matmul, WorkloadError
 
 TRIED: Counter = Counter()  # inputs tried per test, summed up at the end of the module
 
@@ -459,7 +462,7 @@ BAD_FLAGS = [
 @pytest.fixture
 def no_measuring(monkeypatch, tmp_path):
     """Measuring would cost seconds per example: a value wrongly accepted fails at once instead."""
-    from dlenv import execute
+    from dlenv.measure import execute
 
     def measuring(*_args, **_kwargs):
         raise AssertionError("a refused value reached measuring")

@@ -6,7 +6,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from dlenv import results
+from dlenv.data import results
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -75,7 +75,7 @@ def test_the_notebook_runs_top_to_bottom_in_smoke_mode(tmp_path, monkeypatch):
 
     pushed = _text(push)
     assert "dlenv-results.json: added" in pushed
-    from dlenv.store import Store
+    from dlenv.data.store import Store
 
     store = Store(db_url)
     try:

@@ -6,7 +6,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from dlenv import results
+from dlenv.data import results
 from tests.measure_every_workload import SPECS
 
 

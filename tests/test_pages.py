@@ -126,7 +126,7 @@ def test_models_page_shows_the_summary_then_the_measured_step():
 
 
 def test_environment_devices_per_backend_and_the_tensorflow_version():
-    from dlenv import backends
+    from dlenv.measure import backends
 
     at = open_page()
     assert not set(backends.installed()) & {s.value for s in at.subheader}  # nothing loads until asked
@@ -143,7 +143,7 @@ def test_environment_devices_per_backend_and_the_tensorflow_version():
 
 
 def test_backends_compare_side_by_side():
-    from dlenv import backends
+    from dlenv.measure import backends
 
     at = open_page("backends")
     button(at, "Compare the backends").click().run()
@@ -153,9 +153,9 @@ def test_backends_compare_side_by_side():
 
 
 def test_a_running_job_is_polled_again_after_a_rerun_and_a_cancel_is_reported():
-    from dlenv.jobs import JobRequest
+    from dlenv.serve.plan import JobRequest
     from dlenv.ui.state import runner
-    from dlenv.workloads import Matmul
+    from dlenv.measure.workloads import Matmul
 
     request = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))  # 50 tasks, seconds
     job = runner().submit(request, session="someone")  # as if a click had started it before a rerun
@@ -176,10 +176,10 @@ def test_a_running_job_is_polled_again_after_a_rerun_and_a_cancel_is_reported():
 
 
 def test_pressing_run_again_follows_the_running_job_and_a_new_request_replaces_it():
-    from dlenv.jobs import JobRequest
-    from dlenv.runner import CANCELLED, DONE
+    from dlenv.serve.plan import JobRequest
+    from dlenv.serve.runner import CANCELLED, DONE
     from dlenv.ui.state import runner
-    from dlenv.workloads import Matmul
+    from dlenv.measure.workloads import Matmul
 
     at = open_page("matmul")
     at.multiselect(key="mm_sizes").set_value([64]).run()
@@ -204,10 +204,10 @@ def test_pressing_run_again_follows_the_running_job_and_a_new_request_replaces_i
 
 
 def test_leaving_a_page_mid_run_cancels_its_job():
-    from dlenv.jobs import JobRequest
-    from dlenv.runner import CANCELLED
+    from dlenv.serve.plan import JobRequest
+    from dlenv.serve.runner import CANCELLED
     from dlenv.ui.state import runner
-    from dlenv.workloads import Matmul
+    from dlenv.measure.workloads import Matmul
 
     request = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))
     job = runner().submit(request, session="someone")  # started on the matmul page
@@ -260,7 +260,7 @@ def test_learn_traces_and_times_the_example_and_keeps_it_across_pages():
 
 
 def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(monkeypatch):
-    from dlenv.runner import CANCELLED, QUEUED
+    from dlenv.serve.runner import CANCELLED, QUEUED
     from dlenv.ui.state import runner
 
     at = open_page("learn")
@@ -289,8 +289,8 @@ def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(
 def test_matmul_thread_sweep_draws_gflops_against_threads_with_one_worker_at_a_time():
     import psutil
 
-    from dlenv.devices import cpu_info
-    from dlenv.jobs import thread_counts
+    from dlenv.measure.devices import cpu_info
+    from dlenv.serve.plan import thread_counts
 
     at = open_page("matmul")
     at.selectbox(key="mm_threads_size").select(128).run()

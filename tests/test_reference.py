@@ -3,7 +3,8 @@
 import pytest
 from conftest import ROOT
 
-from dlenv import reference, results
+from dlenv.data import reference
+from dlenv.data import results
 
 
 def test_at_least_one_set_is_listed_with_its_title_and_file():
@@ -13,14 +14,14 @@ def test_at_least_one_set_is_listed_with_its_title_and_file():
         assert set(entry) == {"name", "title", "machine", "file"}
         assert entry["file"] == f"{entry['name']}.json"
         assert entry["title"] and entry["title"] != entry["name"]
-        assert (ROOT / "dlenv" / "reference" / entry["file"]).is_file()
+        assert (ROOT / "dlenv" / "data" / "reference" / entry["file"]).is_file()
 
 
 @pytest.mark.parametrize("name", reference.names())
 def test_each_set_is_a_valid_document_with_a_full_environment(name):
     doc = reference.load(name)
     assert results.validate_document(doc) == doc
-    assert (ROOT / "dlenv" / "reference" / f"{name}.json").stat().st_size < 300_000
+    assert (ROOT / "dlenv" / "data" / "reference" / f"{name}.json").stat().st_size < 300_000
     assert doc["results"] and not doc["errors"]
     env = doc["environment"]
     assert env["machine"].startswith(reference.MACHINE_PREFIX)
@@ -53,4 +54,4 @@ def test_an_unknown_name_is_refused_with_the_names_available(name):
 def test_the_package_data_table_ships_the_files():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "*.json" in config["tool"]["setuptools"]["package-data"]["dlenv.reference"]
+    assert "*.json" in config["tool"]["setuptools"]["package-data"]["dlenv.data.reference"]

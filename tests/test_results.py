@@ -1,4 +1,4 @@
-"""dlenv.results: reading, checking, writing and tabulating results files."""
+"""dlenv.data.results: reading, checking, writing and tabulating results files."""
 
 import copy
 import csv
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlenv import results
-from dlenv.results import ResultsError
+from dlenv.data import results
+from dlenv.data.results import ResultsError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -426,7 +426,7 @@ def test_to_dataframe_has_one_row_per_result_and_flat_params():
 
 
 def test_machine_falls_back_to_machine_then_cpu_then_unknown():
-    # The shape dlenv.environment.collect writes: "machine", a CPU device dict, "collected_at".
+    # The shape dlenv.measure.environment.collect writes: "machine", a CPU device dict, "collected_at".
     collected = {"machine": "lab-7", "os": "Linux-6.8.0-x86_64-with-glibc2.39",
                  "cpu": {"id": "cpu:0", "name": "AMD EPYC 9454"}, "collected_at": "2026-11-27T01:00:00Z"}
     frame = results.to_dataframe(make_doc([make_result(measured_at=None)], collected))
@@ -528,7 +528,7 @@ def test_from_csv_refuses_oversized_empty_or_broken_text():
 
 def test_importing_results_imports_no_framework_and_no_pandas():
     code = (
-        "import sys, dlenv.results; "
+        "import sys, dlenv.data.results; "
         "print(sorted(m for m in ('tensorflow', 'jax', 'torch', 'keras', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

@@ -7,8 +7,8 @@ import streamlit as st
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dlenv import reference
-from dlenv.store import Store
+from dlenv.data import reference
+from dlenv.data.store import Store
 
 
 @pytest.fixture()

@@ -12,11 +12,11 @@ import time
 import pytest
 from conftest import ROOT
 
-from dlenv.jobs import JobRequest, Refused
-from dlenv.limits import Limits
-from dlenv.runner import CANCELLED, DONE, FAILED, RUNNING, Busy, Runner
-from dlenv.workerproc import WorkerError, WorkerProcess
-from dlenv.workloads import MLP, Matmul
+from dlenv.serve.plan import JobRequest, Refused
+from dlenv.serve.limits import Limits
+from dlenv.serve.runner import CANCELLED, DONE, FAILED, RUNNING, Busy, Runner
+from dlenv.serve.worker_handle import WorkerError, WorkerProcess
+from dlenv.measure.workloads import MLP, Matmul
 
 LIMITS = Limits(max_matmul=16384, max_model_bytes=2**30, queue_per_session=30, queue_total=30)
 
@@ -304,9 +304,9 @@ def test_learn_is_refused_by_a_worker_of_another_backend():
 
 PARENT_CHECK = """
 import json, sys
-from dlenv.jobs import JobRequest
-from dlenv.runner import Runner
-from dlenv.workloads import Matmul
+from dlenv.serve.plan import JobRequest
+from dlenv.serve.runner import Runner
+from dlenv.measure.workloads import Matmul
 runner = Runner()
 jobs = runner.compare(JobRequest("tensorflow", (Matmul.square(64),), budget_s=0.1), ["tensorflow", "jax"])
 ok = all(job.wait(180) and job.state == "done" for job in jobs)

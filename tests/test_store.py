@@ -1,4 +1,4 @@
-"""dlenv.store against real databases: a SQLite file and a PostgreSQL server.
+"""dlenv.data.store against real databases: a SQLite file and a PostgreSQL server.
 
 The PostgreSQL cases use the server named by DLENV_TEST_POSTGRES_URL (`.ci/run` starts
 one); each test gets a schema of its own, dropped afterwards. Without the variable they
@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dlenv import results, store
-from dlenv.results import ResultsError
-from dlenv.store import SCHEMA_VERSION, SaveReport, Store, StoreError
+from dlenv.data import results
+from dlenv.data import store
+from dlenv.data.results import ResultsError
+from dlenv.data.store import SCHEMA_VERSION, SaveReport, Store, StoreError
 
 POSTGRES_URL = os.environ.get("DLENV_TEST_POSTGRES_URL", "").strip()
 

@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from dlenv.timing import Measurement, TimingSettings, measure
+from dlenv.measure.timing import Measurement, TimingSettings, measure
 
 FAST = TimingSettings(budget_s=0.3, min_sample_s=0.005, min_samples=5, max_samples=50)
 

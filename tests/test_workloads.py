@@ -2,7 +2,7 @@
 
 import pytest
 
-from dlenv.workloads import CNN, MLP, Elementwise, Matmul, WorkloadError
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul, WorkloadError
 
 
 def test_matmul_flops_follow_2mnk():

@@ -15,8 +15,8 @@ from typing import Any
 import streamlit as st
 
 from dlenv.i18n import t
-from dlenv.jobs import JobRequest, Refused
-from dlenv.runner import CANCELLED, DONE, QUEUED, Busy, Job
+from dlenv.serve.plan import JobRequest, Refused
+from dlenv.serve.runner import CANCELLED, DONE, QUEUED, Busy, Job
 from dlenv.ui.state import runner, session_id
 
 POLL_S = 0.2

@@ -8,8 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dlenv import charts, graphdemo, results
-from dlenv.devices import DeviceInfo, peak_for
+from dlenv import charts
+from dlenv.measure import graphdemo
+from dlenv.data import results
+from dlenv.measure.devices import DeviceInfo, peak_for
 from dlenv.i18n import t
 
 TABLE_COLUMNS = ("label", "machine", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
@@ -66,7 +68,7 @@ def device_rows(env: dict[str, Any], lang: str) -> pd.DataFrame:
 
 
 def graph_example(demo: dict[str, Any], lang: str) -> None:
-    """The Learn page's example (``dlenv.graphdemo``): the graph it traced beside its code and
+    """The Learn page's example (``dlenv.measure.graphdemo``): the graph it traced beside its code and
     its eager, graph and XLA timings, then why they differ."""
     left, right = st.columns(2)
     left.graphviz_chart(charts.graph_dot(demo["operations"]))

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from dlenv.i18n import LANGS, t
-from dlenv.runner import Runner
+from dlenv.serve.runner import Runner
 
 if TYPE_CHECKING:
-    from dlenv.store import Store
+    from dlenv.data.store import Store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -85,7 +85,7 @@ def _database_url() -> str:
     try:
         return st.secrets["connections"]["dlenv"]["url"]
     except (KeyError, FileNotFoundError):
-        from dlenv.store import database_url
+        from dlenv.data.store import database_url
 
         return database_url()
 
@@ -93,6 +93,6 @@ def _database_url() -> str:
 @st.cache_resource(show_spinner=False, on_release=lambda store: store.close())
 def store() -> Store:
     """One Store (connection pool) per server; raises ``store.StoreError`` with a safe message."""
-    from dlenv.store import Store  # SQLAlchemy loads with the first page that needs the store
+    from dlenv.data.store import Store  # SQLAlchemy loads with the first page that needs the store
 
     return Store(_database_url())

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dlenv.timing import TimingSettings
-from dlenv.workloads import WORKLOADS, Workload, WorkloadError
+from dlenv.measure.timing import TimingSettings
+from dlenv.measure.workloads import WORKLOADS, Workload, WorkloadError
 
 TIMINGS = ("synced", "naive")
 PEAKS = ("table", "measured")

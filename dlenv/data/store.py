@@ -44,7 +44,7 @@ from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, Engine
 
-from dlenv import results as rs
+from dlenv.data import results as rs
 
 if TYPE_CHECKING:
     import pandas
@@ -62,7 +62,7 @@ MAX_SOURCE = 100
 BATCH_ROWS = 500
 # Any constant works: it only has to be the same for every dlenv process.
 _MIGRATION_LOCK = 0x646C656E76
-_REPO = Path(__file__).resolve().parents[1]
+_REPO = Path(__file__).resolve().parents[2]
 _BOM = b"\xef\xbb\xbf"
 
 

@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import Any
 
 import dlenv
-from dlenv.devices import DeviceInfo, cpu_info
+from dlenv.measure.devices import DeviceInfo, cpu_info
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
                     "TF_NUM_INTEROP_THREADS", "XLA_FLAGS")

@@ -1,4 +1,4 @@
-"""The TensorFlow backend (Keras's default): see ``dlenv.backends`` for the interface."""
+"""The TensorFlow backend (Keras's default): see ``dlenv.measure.backends`` for the interface."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
-from dlenv import devices as devices_mod
-from dlenv.backends import logical_cpus, virtual_cpus
-from dlenv.devices import DeviceInfo
+from dlenv.measure import devices as devices_mod
+from dlenv.measure.backends import logical_cpus, virtual_cpus
+from dlenv.measure.devices import DeviceInfo
 
 NAME = "tensorflow"
 PACKAGE = "tensorflow"

@@ -4,7 +4,7 @@ The order is always: ``prepare`` the process (environment, then the framework im
 ``plan`` a request into tasks, checking every one before any runs (no such device,
 unsupported dtype, not enough memory); then ``run_plan``, which runs each task with
 ``run_task``: build the step inside the device scope, time it, and turn the
-``Measurement`` into a result record (see ``dlenv.results`` for the fields).
+``Measurement`` into a result record (see ``dlenv.data.results`` for the fields).
 """
 
 from __future__ import annotations
@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from dlenv import backends, devices, environment, programs, results
-from dlenv.environment import now_iso
-from dlenv.jobs import Refused
-from dlenv.timing import Measurement, TimingSettings, measure
-from dlenv.workloads import Elementwise, Matmul, Workload
+from dlenv.measure import backends
+from dlenv.measure import devices
+from dlenv.measure import environment
+from dlenv.measure import programs
+from dlenv.data import results
+from dlenv.measure.environment import now_iso
+from dlenv.serve.plan import Refused
+from dlenv.measure.timing import Measurement, TimingSettings, measure
+from dlenv.measure.workloads import Elementwise, Matmul, Workload
 
 MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
 
@@ -160,7 +164,7 @@ def _explain(exc: Exception, task: Task, backend: ModuleType) -> MeasurementFail
 
 def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo, m: Measurement,
                   measured_peak: float | None = None) -> dict[str, Any]:
-    """A result record (``dlenv.results`` schema) from a measurement."""
+    """A result record (``dlenv.data.results`` schema) from a measurement."""
     gflops = spec.flops() / m.median / 1e9
     peak = devices.peak_for(device, spec.dtype, measured_peak)
     pct, exceeded = devices.percent_of_peak(gflops, peak)

@@ -10,7 +10,7 @@ Each of ``tensorflow``, ``jax`` and ``torch`` here provides:
     sync(value)                wait until the work that produced ``value`` is done
     free_memory(device_id)     bytes free on a device, or None when unknown
     is_out_of_memory(exc)      whether an exception is this framework's OOM error
-    matmul(), elementwise(op)  the framework's own kernels, as callables (see dlenv.programs)
+    matmul(), elementwise(op)  the framework's own kernels, as callables (see dlenv.measure.programs)
 
 Importing these modules is cheap: the framework is imported inside ``load`` and the
 functions after it, never at module import, so the light processes (Streamlit, the
@@ -27,7 +27,7 @@ import importlib.util
 import os
 from types import ModuleType
 
-from dlenv.devices import DeviceInfo
+from dlenv.measure.devices import DeviceInfo
 
 BACKENDS = ("tensorflow", "jax", "torch")
 _XLA_HOST_DEVICES = "--xla_force_host_platform_device_count"
@@ -50,7 +50,7 @@ def get(name: str) -> ModuleType:
     """The backend module for ``name`` (the framework itself is not imported)."""
     if name not in BACKENDS:
         raise BackendError(f"unknown backend {name!r}; choose from {', '.join(BACKENDS)} or all")
-    return importlib.import_module(f"dlenv.backends.{name}")
+    return importlib.import_module(f"dlenv.measure.backends.{name}")
 
 
 def require(name: str) -> ModuleType:

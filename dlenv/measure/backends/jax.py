@@ -1,4 +1,4 @@
-"""The JAX backend: see ``dlenv.backends`` for the interface."""
+"""The JAX backend: see ``dlenv.measure.backends`` for the interface."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from dlenv import devices as devices_mod
-from dlenv.devices import DeviceInfo
+from dlenv.measure import devices as devices_mod
+from dlenv.measure.devices import DeviceInfo
 
 NAME = "jax"
 PACKAGE = "jax"

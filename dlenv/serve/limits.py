@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import psutil
 
-from dlenv.jobs import JobRequest, Refused
-from dlenv.workloads import Elementwise, Matmul
+from dlenv.serve.plan import JobRequest, Refused
+from dlenv.measure.workloads import Elementwise, Matmul
 
 
 def _default_max_side() -> int:

@@ -2,7 +2,7 @@
 
 A spec is plain data (no framework import). It validates itself on creation, so an
 invalid spec cannot exist, and it knows its FLOP count, the bytes it must move and an
-estimate of the memory it needs. ``dlenv.programs`` turns a spec into something a
+estimate of the memory it needs. ``dlenv.measure.programs`` turns a spec into something a
 backend can execute.
 
 FLOP conventions (the usual ones, so numbers compare with papers and datasheets):

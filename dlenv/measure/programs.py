@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from dlenv.workloads import CNN, MLP, Elementwise, Matmul, Workload
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul, Workload
 
 Step = Callable[[], Any]
 

@@ -7,7 +7,7 @@ Everything that can be checked without a framework is checked before one is impo
 A run on one backend measures in this process; several backends run one child process
 each (Keras fixes its backend at import) and their result files are merged.
 
-``import`` and ``push`` store results files in a database (``dlenv.store``): ``import`` the
+``import`` and ``push`` store results files in a database (``dlenv.data.store``): ``import`` the
 local SQLite one by default, ``push`` a shared one named with ``--db``. Every file is read
 and checked before anything is stored, so one bad file stores nothing. ``run --save`` (or
 ``run --db URL``) stores what it measured.
@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dlenv import backends, results
-from dlenv.jobs import TIMINGS, Refused
-from dlenv.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwise, Matmul, WorkloadError
+from dlenv.measure import backends
+from dlenv.data import results
+from dlenv.serve.plan import TIMINGS, Refused
+from dlenv.measure.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwise, Matmul, WorkloadError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
 DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")
@@ -237,7 +238,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(reports if len(reports) > 1 else reports[0], indent=1, ensure_ascii=False))
     else:
-        from dlenv import report
+        from dlenv.cli import table as report
 
         for rep in reports:
             report.print_devices(rep)
@@ -245,7 +246,8 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def _devices_report(name: str, args: argparse.Namespace) -> dict[str, Any]:
-    from dlenv import devices, execute
+    from dlenv.measure import devices
+    from dlenv.measure import execute
 
     backend = execute.prepare(name, args.threads, args.virtual_cpus)
     entries = []
@@ -284,7 +286,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _open_store(args.db).close()  # a bad URL fails now, not after minutes of measuring
     if len(names) > 1:
         return _run_backends(names, specs, tokens, args)
-    from dlenv import execute
+    from dlenv.measure import execute
 
     backend = execute.prepare(names[0], args.threads, args.virtual_cpus)
     return _finish(_measure_all(specs, tokens, backend, args), args)
@@ -303,8 +305,9 @@ def _check_out(path: Path | None) -> None:
 
 
 def _measure_all(specs: list, tokens: list[str], backend: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from dlenv import execute, report
-    from dlenv.timing import TimingSettings
+    from dlenv.measure import execute
+    from dlenv.cli import table as report
+    from dlenv.measure.timing import TimingSettings
 
     timings = TIMINGS if args.timing == "both" else (args.timing,)
     try:
@@ -317,10 +320,10 @@ def _measure_all(specs: list, tokens: list[str], backend: Any, args: argparse.Na
 
 def _run_backends(names: list[str], specs: list, tokens: list[str], args: argparse.Namespace) -> int:
     """The same request on several backends: one warm worker each, through the runner."""
-    from dlenv import report
-    from dlenv.jobs import JobRequest
-    from dlenv.limits import Limits
-    from dlenv.runner import Runner
+    from dlenv.cli import table as report
+    from dlenv.serve.plan import JobRequest
+    from dlenv.serve.limits import Limits
+    from dlenv.serve.runner import Runner
 
     timings = TIMINGS if args.timing == "both" else (args.timing,)
     request = JobRequest(backend=names[0], specs=tuple(specs), devices=tuple(tokens), timings=timings,
@@ -354,7 +357,7 @@ def _run_backends(names: list[str], specs: list, tokens: list[str], args: argpar
 
 
 def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
-    from dlenv import report
+    from dlenv.cli import table as report
 
     try:
         if args.out and args.out.suffix.lower() == ".csv":
@@ -375,7 +378,7 @@ def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- the results database
 
 def _open_store(url: str | None) -> Any:
-    from dlenv import store
+    from dlenv.data import store
 
     try:
         return store.Store(url)
@@ -384,7 +387,7 @@ def _open_store(url: str | None) -> Any:
 
 
 def _save(doc: dict[str, Any], url: str | None) -> None:
-    from dlenv import store
+    from dlenv.data import store
 
     db = _open_store(url)
     try:
@@ -434,7 +437,7 @@ def read_results_file(path: Path) -> dict[str, Any]:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    from dlenv import store
+    from dlenv.data import store
 
     if args.db is not None and not args.db.strip():
         raise CliError("--db: the database URL is empty; give one like postgresql://user:password@host/dbname")

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dlenv import backends
+from dlenv.measure import backends
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _EOF = object()
 
 
@@ -37,7 +37,7 @@ class WorkerProcess:
     def __init__(self, backend: str, threads: int | None = None, virtual_cpus: int | None = None,
                  startup_timeout_s: float = 180, python: str = sys.executable) -> None:
         self.backend, self.threads, self.virtual_cpus = backend, threads, virtual_cpus
-        self.python = python  # the interpreter that runs ``-m dlenv.worker``
+        self.python = python  # the interpreter that runs ``-m dlenv.serve.worker``
         self.startup_timeout_s = startup_timeout_s
         self.ready: dict[str, Any] = {}
         self.jobs_done = 0
@@ -64,7 +64,7 @@ class WorkerProcess:
         except backends.BackendError as exc:  # its message names the install command
             raise WorkerError(str(exc), "install the backend, or choose an installed one",
                               "missing_backend") from exc
-        command = [self.python, "-m", "dlenv.worker", "--backend", self.backend]
+        command = [self.python, "-m", "dlenv.serve.worker", "--backend", self.backend]
         if self.threads:
             command += ["--threads", str(self.threads)]
         if self.virtual_cpus:
@@ -133,7 +133,7 @@ class WorkerProcess:
         return message["devices"]
 
     def learn(self, timeout_s: float = 120) -> dict[str, Any]:
-        """The Learn page's example traced and timed here (``dlenv.graphdemo``); a refusal is a ``WorkerError``."""
+        """The Learn page's example traced and timed here (``dlenv.measure.graphdemo``); a refusal is a ``WorkerError``."""
         self._send({"id": "learn", "op": "learn"})
         message = self._next(time.monotonic() + timeout_s, "run", timeout_s)
         if message.get("event") == "error":

@@ -778,7 +778,7 @@ def _first_text(mapping: dict, keys: tuple[str, ...]) -> str | None:
 
 
 def _machine(environment: dict) -> str:
-    # dlenv.environment.collect writes "machine"; other writers may say "hostname".
+    # dlenv.measure.environment.collect writes "machine"; other writers may say "hostname".
     cpu = environment.get("cpu")
     return (
         _first_text(environment, ("hostname", "machine"))
@@ -798,7 +798,7 @@ def to_dataframe(doc: dict) -> pandas.DataFrame:
     doc = validate_document(doc)
     environment = doc["environment"]
     os_name = _os_name(environment)
-    # dlenv.environment.collect writes "collected_at"; other writers may say "time".
+    # dlenv.measure.environment.collect writes "collected_at"; other writers may say "time".
     times = [_iso_or_none(environment.get(key)) for key in ("time", "collected_at")]
     # Capped and checked so that a table written to CSV reads back as valid results.
     fallback = {

@@ -93,7 +93,7 @@ class Measurement:
         return self.rel_iqr > NOISY_REL_IQR
 
     def to_dict(self) -> dict[str, Any]:
-        """The timing fields of a result record (see ``dlenv.results``)."""
+        """The timing fields of a result record (see ``dlenv.data.results``)."""
         q1, q3 = self.quartiles
         return {
             "timing": self.timing,

@@ -5,13 +5,13 @@ Each set is one results file (``dlenv.results/1``) in this folder, named
 with ``machine`` starting with ``"reference:"`` and a ``reference`` object holding a
 ``title`` and the ``commands`` that produced it::
 
-    from dlenv import reference
+    from dlenv.data import reference
     for entry in reference.list_sets():
         print(entry["name"], entry["title"])
     doc = reference.load("cpu-epyc-2vcpu-tensorflow")
 
 Files are read with ``importlib.resources``, so this works from a wheel as well as a
-checkout, and every file is validated (``dlenv.results.load``) before it is returned.
+checkout, and every file is validated (``dlenv.data.results.load``) before it is returned.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 from importlib import resources
 from typing import Any
 
-from dlenv import results
+from dlenv.data import results
 
 MACHINE_PREFIX = "reference:"
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")

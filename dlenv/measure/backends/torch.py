@@ -1,13 +1,13 @@
-"""The PyTorch backend: see ``dlenv.backends`` for the interface."""
+"""The PyTorch backend: see ``dlenv.measure.backends`` for the interface."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from dlenv import devices as devices_mod
-from dlenv.backends import logical_cpus, virtual_cpus
-from dlenv.devices import DeviceInfo
+from dlenv.measure import devices as devices_mod
+from dlenv.measure.backends import logical_cpus, virtual_cpus
+from dlenv.measure.devices import DeviceInfo
 
 NAME = "torch"
 PACKAGE = "torch"

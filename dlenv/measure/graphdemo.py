@@ -1,12 +1,12 @@
 """The Learn page's live example: one small function traced as a graph and timed three ways.
 
-A TensorFlow worker runs it (``{"op": "learn"}``, see ``dlenv.worker``). The function is a
+A TensorFlow worker runs it (``{"op": "learn"}``, see ``dlenv.serve.worker``). The function is a
 two-layer network on a small batch with the GELU activation written out (its tanh form, as
 in transformers): a dozen operations that each do only microseconds of arithmetic, so what
 a mode adds per operation shows in the times, and a chain of element-wise steps that XLA
 can fuse. The same function is timed eagerly (Python dispatches every operation), as a
 ``tf.function`` graph (one call runs the recorded graph) and compiled by XLA
-(``jit_compile=True``), each with ``dlenv.timing.measure``: first call apart, synced,
+(``jit_compile=True``), each with ``dlenv.measure.timing.measure``: first call apart, synced,
 median and IQR.
 
 Importing this module is cheap: TensorFlow is imported inside ``run`` only.
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from dlenv.timing import TimingSettings, measure
+from dlenv.measure.timing import TimingSettings, measure
 
 MODES = ("eager", "graph", "xla")
 SHAPES = {"x": (32, 64), "w1": (64, 64), "b1": (64,), "w2": (64, 10), "b2": (10,)}

@@ -4,7 +4,7 @@ One ``Runner`` per machine (the dashboard shares it across browser sessions with
 ``st.cache_resource``; the CLI makes its own). Every job goes through one FIFO queue
 and a single dispatcher thread runs them one at a time, because two timed regions on
 one machine corrupt each other's numbers. Each job runs in the warm worker process of
-its backend (``dlenv.worker``); a worker that crashes, hangs past the job's timeout, is
+its backend (``dlenv.serve.worker``); a worker that crashes, hangs past the job's timeout, is
 cancelled mid-job or has served ``max_jobs_per_worker`` jobs is replaced.
 
 This module never imports a framework: only workers do.
@@ -18,11 +18,11 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dlenv import limits as limits_mod
-from dlenv import results
-from dlenv.jobs import JobRequest
-from dlenv.limits import Limits
-from dlenv.workerproc import WorkerError, WorkerProcess
+from dlenv.serve import limits as limits_mod
+from dlenv.data import results
+from dlenv.serve.plan import JobRequest
+from dlenv.serve.limits import Limits
+from dlenv.serve.worker_handle import WorkerError, WorkerProcess
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 
@@ -133,7 +133,7 @@ class Runner:
     def ask(self, backend: str, op: str, session: str = "default", timeout_s: float = 300) -> Job:
         """Queue a request-less job and return its handle at once: ``op`` is "environment"
         (versions and devices as the backend's worker sees them) or "learn" (the Learn page's
-        example, ``dlenv.graphdemo``, on the TensorFlow worker).
+        example, ``dlenv.measure.graphdemo``, on the TensorFlow worker).
 
         Both queue like a measurement because they use the CPU: starting a framework or
         timing the example must not overlap someone else's timed region. No queue quota

@@ -1,4 +1,4 @@
-"""The measuring process: ``python -m dlenv.worker --backend NAME [--threads N]``.
+"""The measuring process: ``python -m dlenv.serve.worker --backend NAME [--threads N]``.
 
 One worker per Keras backend (Keras fixes its backend at import). Its environment
 (backend, threads, GPU memory policy) is set before the framework is imported, and it
@@ -8,7 +8,7 @@ stdin, one request per line::
 
     {"id": "7", "op": "run", "job": {...JobRequest.to_message()...}}
     {"id": "8", "op": "devices"}
-    {"id": "9", "op": "learn"}     (TensorFlow only: the Learn page's example, see dlenv.graphdemo)
+    {"id": "9", "op": "learn"}     (TensorFlow only: the Learn page's example, see dlenv.measure.graphdemo)
 
 stdout, events::
 
@@ -31,8 +31,9 @@ import sys
 import time
 from typing import IO, Any
 
-from dlenv import execute, graphdemo
-from dlenv.jobs import JobRequest, Refused
+from dlenv.measure import execute
+from dlenv.measure import graphdemo
+from dlenv.serve.plan import JobRequest, Refused
 
 
 class _Protocol:
@@ -105,7 +106,7 @@ def serve(backend_name: str, threads: int | None, virtual_cpus: int | None) -> N
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dlenv.worker")
+    parser = argparse.ArgumentParser(prog="python -m dlenv.serve.worker")
     parser.add_argument("--backend", required=True)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--virtual-cpus", type=int)
