@@ -9,7 +9,8 @@ from dlenv.serve.plan import JobRequest, thread_counts
 from dlenv.ui import show
 from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language, runner
-from dlenv.measure.workloads import DTYPES, Elementwise, Matmul, WorkloadError
+from dlenv.measure.workloads import Elementwise, Matmul, WorkloadError
+from dlenv.vocab import DTYPES
 
 lang = page_language()
 leave_other_pages("matmul")  # a job left running on another page is cancelled

@@ -9,7 +9,8 @@ from dlenv.serve.plan import JobRequest
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language
-from dlenv.measure.workloads import CNN, MLP, MODES, WorkloadError
+from dlenv.measure.workloads import CNN, MLP, WorkloadError
+from dlenv.vocab import MODES
 
 lang = page_language()
 leave_other_pages("models")  # a job left running on another page is cancelled

@@ -12,7 +12,7 @@ import sys
 from dlenv.measure import environment
 from dlenv.measure import execute
 from dlenv.data import results
-from dlenv.serve.plan import TIMINGS
+from dlenv.vocab import TIMINGS
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
 

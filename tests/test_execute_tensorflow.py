@@ -7,7 +7,7 @@ from dlenv.measure import execute
 from dlenv.measure import programs
 from dlenv.data import results
 from dlenv.measure.devices import DeviceInfo
-from dlenv.serve.plan import TIMINGS
+from dlenv.vocab import TIMINGS
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
 

@@ -28,8 +28,9 @@ from typing import Any, NoReturn
 
 from dlenv.measure import backends
 from dlenv.data import results
-from dlenv.serve.plan import TIMINGS, Refused
-from dlenv.measure.workloads import CNN, DTYPES, ELEMENTWISE_OPS, MLP, MODES, Elementwise, Matmul, WorkloadError
+from dlenv.serve.plan import Refused
+from dlenv.vocab import DTYPES, ELEMENTWISE_OPS, MODES, TIMINGS, WORKLOADS
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul, WorkloadError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
 DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")
@@ -104,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="also measure each device's ceiling (best large-matmul GFLOP/s, float32)")
 
     run = sub.add_parser("run", help="measure a workload")
-    run.add_argument("workload", choices=["matmul", "elementwise", "mlp", "cnn"])
+    run.add_argument("workload", choices=WORKLOADS)
     _add_common(run)
     run.add_argument("--devices", default="cpu", help="cpu, gpu, tpu, all, or ids like gpu:1 (comma-separated)")
     run.add_argument("--dtype", default="float32", help=f"one or more of {', '.join(DTYPES)}")

@@ -30,6 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from dlenv.vocab import BACKENDS, DTYPES, PEAK_SOURCES, TIMINGS, WORKLOADS
+
 if TYPE_CHECKING:
     import pandas
 
@@ -37,11 +39,6 @@ SCHEMA = "dlenv.results/1"
 SCHEMA_PREFIX = "dlenv.results/"
 READABLE_VERSIONS = {1}
 
-WORKLOADS = ("matmul", "elementwise", "mlp", "cnn")
-BACKENDS = ("tensorflow", "jax", "torch")
-DTYPES = ("float32", "float16", "bfloat16", "float64")
-TIMINGS = ("synced", "naive")
-PEAK_SOURCES = ("spec", "estimate", "measured")
 
 MAX_BYTES = 50 * 2**20
 MAX_RESULTS = 100_000

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from dlenv.measure.workloads import DTYPES
+from dlenv.vocab import DTYPES
 
 # CPU flags that change the FLOP rate or what a framework can use, in display order.
 # x86 names as Linux writes them in /proc/cpuinfo; then aarch64 names.

@@ -21,25 +21,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import ClassVar, Union
 
-DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
-DTYPES = tuple(DTYPE_BYTES)
-MODES = ("inference", "train")
-ELEMENTWISE_OPS = ("add", "multiply")
+from dlenv.vocab import DTYPE_BYTES, DTYPES, ELEMENTWISE_OPS, MODES
+from dlenv.vocab import PARAM_LIMITS as LIMITS
+from dlenv.vocab import WORKLOADS as _NAMES
+
 TRAIN_FLOPS_FACTOR = 3  # forward + 2 backward matmuls per layer; see module docstring
 
-# Ranges accepted on input. They keep a typo (size 10**9) from reaching a framework.
-LIMITS = {
-    "size": (1, 65536),
-    "depth": (1, 64),
-    "width": (1, 16384),
-    "input_dim": (1, 65536),
-    "classes": (1, 100000),
-    "batch": (1, 65536),
-    "filters": (1, 2048),
-    "image": (4, 1024),
-    "channels": (1, 64),
-    "kernel": (1, 11),
-}
 
 
 class WorkloadError(ValueError):
@@ -278,3 +265,4 @@ class CNN(_Model):
 
 Workload = Union[Matmul, Elementwise, MLP, CNN]
 WORKLOADS: dict[str, type] = {cls.name: cls for cls in (Matmul, Elementwise, MLP, CNN)}
+assert tuple(WORKLOADS) == _NAMES, "dlenv.vocab.WORKLOADS and the spec classes disagree"

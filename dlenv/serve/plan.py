@@ -12,9 +12,8 @@ from typing import Any
 
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import WORKLOADS, Workload, WorkloadError
+from dlenv.vocab import PEAKS, TIMINGS
 
-TIMINGS = ("synced", "naive")
-PEAKS = ("table", "measured")
 
 
 class Refused(ValueError):

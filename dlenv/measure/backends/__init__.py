@@ -28,8 +28,8 @@ import os
 from types import ModuleType
 
 from dlenv.measure.devices import DeviceInfo
+from dlenv.vocab import BACKENDS
 
-BACKENDS = ("tensorflow", "jax", "torch")
 _XLA_HOST_DEVICES = "--xla_force_host_platform_device_count"
 
 

@@ -1,0 +1,40 @@
+"""Every name dlenv's parts must agree on, defined once.
+
+The CLI's choices, the workload specs, the plan, the results schema, the store and the
+pages all import these tuples; none of them spells a list of its own, so a name added
+here is accepted everywhere at once (``tests/test_vocab.py`` checks each user).
+"""
+
+from __future__ import annotations
+
+# What can be measured (``dlenv.measure.workloads`` has one spec class per name).
+WORKLOADS = ("matmul", "elementwise", "mlp", "cnn")
+# Bytes per element: memory and bandwidth estimates use them.
+DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
+DTYPES = tuple(DTYPE_BYTES)
+# Keras backends dlenv knows (``dlenv.measure.backends`` has one module per name).
+BACKENDS = ("tensorflow", "jax", "torch")
+DEVICE_KINDS = ("cpu", "gpu", "tpu")
+# synced: the clock stops after the device finished; naive: after the call returned.
+TIMINGS = ("synced", "naive")
+# What % of peak is taken against: the spec table / CPU estimate, or a measured ceiling.
+PEAKS = ("table", "measured")
+# Where a result's peak figure came from.
+PEAK_SOURCES = ("spec", "estimate", "measured")
+MODES = ("inference", "train")
+ELEMENTWISE_OPS = ("add", "multiply")
+
+# Ranges accepted for workload parameters (inclusive). They keep a typo (size 10**9)
+# from reaching a framework; the CLI and the pages offer the same ranges.
+PARAM_LIMITS = {
+    "size": (1, 65536),
+    "depth": (1, 64),
+    "width": (1, 16384),
+    "input_dim": (1, 65536),
+    "classes": (1, 100000),
+    "batch": (1, 65536),
+    "filters": (1, 2048),
+    "image": (4, 1024),
+    "channels": (1, 64),
+    "kernel": (1, 11),
+}
