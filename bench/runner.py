@@ -15,7 +15,7 @@ import time
 
 import psutil
 
-from dlenv.serve.plan import JobRequest
+from dlenv.serve.plan import Plan
 from dlenv.serve.limits import Limits
 from dlenv.serve.runner import DONE, Runner
 from dlenv.serve.worker_handle import WorkerProcess
@@ -38,14 +38,14 @@ def cold_starts() -> None:
 
 
 def warm_overhead(runner: Runner) -> None:
-    runner.submit(JobRequest("tensorflow", (Matmul.square(256),))).wait()  # warm the worker
+    runner.submit(Plan((Matmul.square(256),))).wait()  # warm the worker
     overheads, measuring = [], []
     for _ in range(10):
         start = time.perf_counter()
-        job = runner.submit(JobRequest("tensorflow", (Matmul.square(256),)))
+        job = runner.submit(Plan((Matmul.square(256),)))
         job.wait()
         total = time.perf_counter() - start
-        inside = job.doc["results"][0]["wall_s"]
+        inside = job.result["results"][0]["wall_s"]
         overheads.append(total - inside)
         measuring.append(inside)
     print(f"warm job, matmul 256, 10 jobs: measurement {statistics.median(measuring):.3f} s median; "
@@ -61,7 +61,7 @@ def twenty_callers(runner: Runner) -> None:
 
     def caller(i: int) -> None:
         barrier.wait()
-        jobs[i] = runner.submit(JobRequest("tensorflow", (Matmul.square(256),), budget_s=0.2), session=f"s{i}")
+        jobs[i] = runner.submit(Plan((Matmul.square(256),), budget_s=0.2), session=f"s{i}")
 
     def sample_memory() -> None:
         me = psutil.Process()
@@ -86,8 +86,10 @@ def twenty_callers(runner: Runner) -> None:
     stop.set()
     sampler.join()
     ordered = sorted(jobs, key=lambda job: int(job.id))
-    fifo = [j.started for j in ordered] == sorted(j.started for j in ordered)
-    overlaps = sum(a.ended > b.started for a, b in zip(ordered, ordered[1:]))
+    spans = [(min(r["started_at"] for r in j.result["results"]), max(r["ended_at"] for r in j.result["results"]))
+             for j in ordered]
+    fifo = spans == sorted(spans)
+    overlaps = sum(a[1] > b[0] for a, b in zip(spans, spans[1:]))
     print(f"20 callers at once: {finished}/20 done in {elapsed:.1f} s, FIFO order: {fifo}, overlapping timed "
           f"regions: {overlaps}, workers alive: {runner.worker_count()}, peak RSS parent+workers: {peak[0]:.0f} MB")
 

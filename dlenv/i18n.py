@@ -28,6 +28,11 @@ TEXT: dict[str, dict[str, str]] = {
     "starting": {"en": "Starting the {backend} worker (the first time takes a few seconds)...",
                  "ko": "{backend} 작업 프로세스를 시작하는 중 (처음에는 몇 초 걸립니다)..."},
     "measuring": {"en": "Measuring {task}/{tasks}: {label}", "ko": "측정 중 {task}/{tasks}: {label}"},
+    "waiting_machine": {"en": "Waiting for another dlenv measurement on this machine (process {pid}, since "
+                              "{since}). Timing both at once would corrupt both results, so this one starts "
+                              "when it ends.",
+                        "ko": "이 컴퓨터에서 다른 dlenv 측정이 진행 중이라 기다립니다(프로세스 {pid}, {since}부터). "
+                              "두 측정을 동시에 하면 둘 다 틀린 값이 나오므로, 그 측정이 끝나면 시작합니다."},
     "job_of": {"en": "Job {index} of {count}. {text}", "ko": "작업 {index}/{count}. {text}"},
     "job_running": {"en": "Measuring...", "ko": "측정 중..."},
     "job_done": {"en": "Done", "ko": "완료"},

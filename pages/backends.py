@@ -3,13 +3,13 @@
 import plotly.express as px
 import streamlit as st
 
-from dlenv.measure import backends
 from dlenv.i18n import t
-from dlenv.serve.plan import JobRequest
+from dlenv.measure import backends
+from dlenv.measure.workloads import MLP
+from dlenv.serve.plan import Plan
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, run_job
 from dlenv.ui.state import page_language
-from dlenv.measure.workloads import MLP
 
 SPEC = MLP(depth=2, width=256, batch=32)
 
@@ -27,9 +27,9 @@ st.code("import keras\n\n"
         f"    + [keras.layers.Dense({SPEC.classes})])\n"
         f"model.predict_on_batch(x)  # x: {SPEC.batch} × {SPEC.input_dim}", language="python")
 
-request = JobRequest(installed[0] if installed else "tensorflow", (SPEC,), budget_s=0.5, label="backend comparison")
+request = Plan((SPEC,), backends=tuple(installed), budget_s=0.5, label="backend comparison") if installed else None
 pressed = st.button(t("compare_run", lang), type="primary", disabled=not installed)
-doc = run_job(request, lang, start=pressed, slot="backends", backends=installed)
+doc = run_job(request, lang, start=pressed, slot="backends")
 if doc:
     df = show.frame(doc)
     fig = px.bar(df.assign(ms=df["median_s"] * 1e3), x="backend", y="ms", color="device", barmode="group",

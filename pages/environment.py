@@ -2,17 +2,17 @@
 
 import streamlit as st
 
+from dlenv.i18n import t
 from dlenv.measure import backends
 from dlenv.measure.devices import cpu_info, peak_for
 from dlenv.measure.environment import runtime
-from dlenv.i18n import t
-from dlenv.serve.plan import JobRequest
+from dlenv.measure.workloads import MLP, Matmul
+from dlenv.serve.plan import Plan
 from dlenv.ui.jobs import leave_other_pages, load_environments, run_job
 from dlenv.ui.state import page_language
-from dlenv.measure.workloads import MLP, Matmul
 
-DEMO = JobRequest("tensorflow", tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128,
-                  batch=32),), devices=("all",), budget_s=0.3, label="quick demo")
+DEMO = Plan(tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128, batch=32),),
+            devices=("all",), budget_s=0.3, label="quick demo")
 
 
 def _show():

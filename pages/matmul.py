@@ -2,14 +2,14 @@
 
 import streamlit as st
 
+from dlenv.i18n import t
 from dlenv.measure import backends
 from dlenv.measure.devices import cpu_info
-from dlenv.i18n import t
-from dlenv.serve.plan import JobRequest, thread_counts
+from dlenv.measure.workloads import Elementwise, Matmul, WorkloadError
+from dlenv.serve.plan import Plan, thread_counts
 from dlenv.ui import show
 from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language, runner
-from dlenv.measure.workloads import Elementwise, Matmul, WorkloadError
 from dlenv.vocab import DTYPES
 
 lang = page_language()
@@ -43,8 +43,8 @@ elif not chosen:
 else:
     try:
         specs = tuple(Matmul.square(n, dtype) for n in sizes) + tuple(Elementwise(size=n, dtype=dtype) for n in sizes)
-        request = JobRequest(backend, specs, devices=tuple(chosen), budget_s=0.5, label="matmul sweep",
-                             timings=("synced", "naive") if naive else ("synced",))
+        request = Plan(specs, devices=tuple(chosen), timings=("synced", "naive") if naive else ("synced",),
+                       backends=(backend,), budget_s=0.5, label="matmul sweep")
     except WorkloadError as exc:
         problem = t("refused", lang, message=exc)
     refused = request and refusal(request)
@@ -69,10 +69,11 @@ st.caption(t("mm_threads_counts", lang, counts=", ".join(map(str, counts)), core
 options = offered or [limit]
 default = max((n for n in options if n <= 1024), default=options[0])
 size = st.selectbox(t("mm_threads_size", lang), options, index=options.index(default), key="mm_threads_size")
-sweep = JobRequest(backend, (Matmul.square(size),), devices=("cpu:0",), budget_s=0.5, label="thread sweep")
 # All usable CPUs is what the default worker has: reuse it rather than start one more.
 threads = tuple(None if n == cpu.threads else n for n in counts)
+sweep = Plan((Matmul.square(size),), devices=("cpu:0",), backends=(backend,), threads=threads, budget_s=0.5,
+             label="thread sweep")
 run = st.button(t("mm_threads_run", lang), type="primary", key="mm_threads_run")
-scaling = run_job(sweep, lang, start=run, slot="matmul:threads", threads=threads)
+scaling = run_job(sweep, lang, start=run, slot="matmul:threads")
 if scaling:
     show.thread_scaling(show.frame(scaling), lang)

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dlenv.measure import backends
 from dlenv.i18n import t
-from dlenv.serve.plan import JobRequest
+from dlenv.measure import backends
+from dlenv.measure.workloads import CNN, MLP, WorkloadError
+from dlenv.serve.plan import Plan
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language
-from dlenv.measure.workloads import CNN, MLP, WorkloadError
 from dlenv.vocab import MODES
 
 lang = page_language()
@@ -44,7 +44,7 @@ if mode == "train":
 
 request, problem = None, None
 try:
-    request = JobRequest(backend, (spec,), budget_s=0.5, label=spec.label())
+    request = Plan((spec,), backends=(backend,), budget_s=0.5, label=spec.label())
 except WorkloadError as exc:
     problem = str(exc)
 refused = request and refusal(request)

@@ -9,12 +9,11 @@ devices; the matmul runs on both, the rest on cpu:0.
 
 import sys
 
-from dlenv.measure import environment
-from dlenv.measure import execute
 from dlenv.data import results
-from dlenv.vocab import TIMINGS
+from dlenv.measure import environment, execute
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
+from dlenv.vocab import TIMINGS
 
 QUICK = TimingSettings(budget_s=0.2, min_sample_s=0.002)
 SPECS = [

@@ -1,20 +1,18 @@
 """Charts drawn from real result tables (measured here with TensorFlow on two logical CPUs)."""
 
 import os
-from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from dlenv import charts
-from dlenv.measure import execute
-from dlenv.measure import graphdemo
 from dlenv.data import results
-from dlenv.serve.plan import JobRequest
-from dlenv.serve.limits import Limits
-from dlenv.serve.runner import DONE, Runner
+from dlenv.measure import execute, graphdemo
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import Elementwise, Matmul
+from dlenv.serve.limits import Limits
+from dlenv.serve.plan import Plan
+from dlenv.serve.runner import DONE, Runner
 
 QUICK = TimingSettings(budget_s=0.1, min_sample_s=0.002)
 SIZES = (32, 64, 128)
@@ -97,10 +95,9 @@ def sweep():
     """Real rows of a thread sweep: matmul 128 by a worker pinned to 1 CPU, then one with all of them."""
     runner = Runner(Limits(max_matmul=4096, max_model_bytes=2**30))
     try:
-        request = JobRequest("tensorflow", (Matmul.square(128),), devices=("cpu:0",), budget_s=0.1)
-        jobs = [runner.submit(replace(request, threads=n)) for n in (1, None)]
-        assert all(job.wait(180) and job.state == DONE for job in jobs), [job.error for job in jobs]
-        return results.to_dataframe(runner.merged(jobs))
+        job = runner.submit(Plan((Matmul.square(128),), devices=("cpu:0",), threads=(1, None), budget_s=0.1))
+        assert job.wait(180) and job.state == DONE, job.errors
+        return results.to_dataframe(job.result)
     finally:
         runner.shutdown()
 

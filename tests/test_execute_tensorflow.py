@@ -2,14 +2,12 @@
 
 import pytest
 
-from dlenv.measure import backends
-from dlenv.measure import execute
-from dlenv.measure import programs
 from dlenv.data import results
+from dlenv.measure import backends, execute, programs
 from dlenv.measure.devices import DeviceInfo
-from dlenv.vocab import TIMINGS
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
+from dlenv.vocab import TIMINGS
 
 QUICK = TimingSettings(budget_s=0.2, min_sample_s=0.002)
 

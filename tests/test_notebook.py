@@ -103,7 +103,7 @@ CPU = {"id": "cpu:0", "kind": "cpu", "name": "CPU"}
 ])
 def test_the_full_suite_asks_for_what_each_runtime_can_run(monkeypatch, accel, devices, expected):
     """The measuring cell with SMOKE off, its commands collected instead of run (no GPU/TPU here)."""
-    from dlenv import cli
+    from dlenv.cli import args as cli_args
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     calls = []
@@ -115,15 +115,15 @@ def test_the_full_suite_asks_for_what_each_runtime_can_run(monkeypatch, accel, d
     assert names == list(namespace["RUNS"])
     assert {"elementwise", "mlp", "cnn"} <= set(names)
     for call in calls:
-        args = cli.build_parser().parse_args(call)
-        assert cli.workload_specs(args)  # every value parses
+        args = cli_args.build_parser().parse_args(call)
+        assert cli_args.workload_specs(args)  # every value parses
         assert args.backend == ("jax" if accel == "tpu" else "tensorflow")
         assert args.budget == 3
         if args.workload in ("elementwise", "mlp", "cnn"):
             assert args.devices == ("cpu" if accel == "cpu" else "all")
     for name, (backend, device, dtypes) in expected.items():
         call = calls[names.index(name)]
-        args = cli.build_parser().parse_args(call)
+        args = cli_args.build_parser().parse_args(call)
         assert (args.backend, args.devices, args.dtype) == (backend, device, dtypes)
     if accel == "cpu":
         assert "matmul" not in names

@@ -10,8 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
 import streamlit as st
@@ -49,6 +47,14 @@ def open_page(page: str = "environment", lang: str = "en") -> AppTest:
     return at
 
 
+def settle(at: AppTest, slot: str) -> AppTest:
+    """Wait for the slot's job, then rerun: what the progress fragment makes a browser do."""
+    key = f"_job_{slot}"
+    if key in at.session_state:
+        assert at.session_state[key].wait(300)
+    return at.run()
+
+
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -84,6 +90,9 @@ def test_language_picker_switches_and_is_kept_across_pages():
 def test_quick_demo_measures_then_serves_the_same_run_from_the_cache():
     at = open_page()
     button(at, "Run the quick demo").click().run()
+    assert button(at, "Cancel") and not at.get("plotly_chart")  # measuring: progress, the page still drawn
+    assert any("python -m dlenv devices" in c.value for c in at.code)
+    settle(at, "environment")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert len(at.get("plotly_chart")) == 1
     table = at.dataframe[-1].value
@@ -99,6 +108,7 @@ def test_matmul_run_shows_charts_and_says_there_is_no_gpu():
     at.multiselect(key="mm_sizes").set_value([64, 128]).run()
     at.toggle(key="mm_naive").set_value(True).run()
     button(at, "Run").click().run()
+    settle(at, "matmul")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert len(at.get("plotly_chart")) == 3  # time, throughput, roofline
     assert any("No GPU was measured" in i.value for i in at.info)
@@ -120,6 +130,7 @@ def test_models_page_shows_the_summary_then_the_measured_step():
     at.select_slider(key="model_width").set_value(32).run()
     at.select_slider(key="model_batch").set_value(8).run()
     button(at, "Run").click().run()
+    settle(at, "models")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     labels = [m.label for m in at.metric]
     assert {"Time per step", "Samples per second", "First call (tracing, compiling)"} <= set(labels)
@@ -131,8 +142,9 @@ def test_environment_devices_per_backend_and_the_tensorflow_version():
     at = open_page()
     assert not set(backends.installed()) & {s.value for s in at.subheader}  # nothing loads until asked
     button(at, "Show devices per backend").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert button(at, "Cancel")  # starting the workers takes seconds: progress and a way out
+    settle(at, "environment:devices")
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert set(backends.installed()) <= {s.value for s in at.subheader}
     at.run()  # kept for the session: a rerun shows them without asking the workers again
     assert set(backends.installed()) <= {s.value for s in at.subheader}
@@ -147,73 +159,58 @@ def test_backends_compare_side_by_side():
 
     at = open_page("backends")
     button(at, "Compare the backends").click().run()
+    settle(at, "backends")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert set(at.dataframe[-1].value["backend"]) == set(backends.installed())
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_a_running_job_is_polled_again_after_a_rerun_and_a_cancel_is_reported():
-    from dlenv.serve.plan import JobRequest
-    from dlenv.ui.state import runner
-    from dlenv.measure.workloads import Matmul
-
-    request = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))  # 50 tasks, seconds
-    job = runner().submit(request, session="someone")  # as if a click had started it before a rerun
+def test_a_running_job_shows_progress_while_the_rest_of_the_page_renders_and_a_cancel_is_reported():
     at = open_page("matmul")
-    at.session_state["_job_matmul"] = {"key": (request, ()), "jobs": [job]}
-
-    def cancel_once_measuring():
-        while not job.progress.get("task") and not job.finished:
-            time.sleep(0.05)
-        job.cancel()
-
-    threading.Thread(target=cancel_once_measuring, daemon=True).start()
+    at.multiselect(key="mm_sizes").set_value([64, 128, 256, 512]).run()
+    button(at, "Run").click().run()
+    job = at.session_state["_job_matmul"]
+    assert not job.finished and button(at, "Cancel")
+    assert any(h.value == "What more CPU cores buy" for h in at.header)  # drawn meanwhile
+    button(at, "Cancel").click().run()  # the fragment's button, as a click in the browser
+    assert job.wait(30) and job.state == "cancelled"
     at.run()
-    assert not at.exception
-    assert [w.value for w in at.warning] == ["Cancelled."]
+    assert not at.exception and [w.value for w in at.warning] == ["Cancelled."]
     assert "_job_matmul" not in at.session_state and not at.get("plotly_chart")
-    assert button(at, "Cancel")
 
 
 def test_pressing_run_again_follows_the_running_job_and_a_new_request_replaces_it():
-    from dlenv.serve.plan import JobRequest
     from dlenv.serve.runner import CANCELLED, DONE
-    from dlenv.ui.state import runner
-    from dlenv.measure.workloads import Matmul
 
     at = open_page("matmul")
     at.multiselect(key="mm_sizes").set_value([64]).run()
     button(at, "Run").click().run()
-    same = at.session_state["_last_matmul"]["key"]  # what this page's Run asks for
-
-    # Pressed again while its job runs (a double click): the same job is followed, no second one.
-    running = runner().submit(JobRequest("tensorflow", (Matmul.square(72),), budget_s=0.2), session="someone")
-    at.session_state["_job_matmul"] = {"key": same, "jobs": [running]}
-    button(at, "Run").click().run()
-    assert running.state == DONE and at.session_state["_last_matmul"]["doc"] is running.doc
+    first = at.session_state["_job_matmul"]
+    button(at, "Run").click().run()  # a double click: the same job is followed, no second one
+    assert at.session_state["_job_matmul"] is first
+    settle(at, "matmul")
+    assert first.state == DONE and at.session_state["_last_matmul"]["result"] is first.result
 
     # Pressed with other settings while a job runs: that job is cancelled, the new one runs.
-    other = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))
-    stale = runner().submit(other, session="someone")
+    at.multiselect(key="mm_sizes").set_value([64, 128, 256, 512]).run()
+    button(at, "Run").click().run()
+    stale = at.session_state["_job_matmul"]
     at.multiselect(key="mm_sizes").set_value([128])
-    at.session_state["_job_matmul"] = {"key": (other, (), ()), "jobs": [stale]}
     button(at, "Run").click().run()
     assert stale.wait(30) and stale.state == CANCELLED
+    settle(at, "matmul")
     assert not at.exception and len(at.get("plotly_chart")) == 3
-    assert at.session_state["_last_matmul"]["doc"]["results"][0]["params"]["m"] == 128
+    assert at.session_state["_last_matmul"]["result"]["results"][0]["params"]["m"] == 128
 
 
 def test_leaving_a_page_mid_run_cancels_its_job():
-    from dlenv.serve.plan import JobRequest
     from dlenv.serve.runner import CANCELLED
-    from dlenv.ui.state import runner
-    from dlenv.measure.workloads import Matmul
 
-    request = JobRequest("tensorflow", tuple(Matmul.square(n) for n in range(64, 464, 8)))
-    job = runner().submit(request, session="someone")  # started on the matmul page
-    at = open_page("learn")
-    at.session_state["_job_matmul"] = {"key": (request, ()), "jobs": [job]}
-    at.run()  # the next run of the app happens on another page
+    at = open_page("matmul")
+    at.multiselect(key="mm_sizes").set_value([64, 128, 256, 512]).run()
+    button(at, "Run").click().run()
+    job = at.session_state["_job_matmul"]
+    at.switch_page("pages/learn.py").run()  # the next run of the app happens on another page
     assert job.wait(30) and job.state == CANCELLED
     assert "_job_matmul" not in at.session_state
 
@@ -246,6 +243,7 @@ def test_learn_traces_and_times_the_example_and_keeps_it_across_pages():
     at = open_page("learn")
     assert not at.get("graphviz_chart")  # nothing runs until the button is pressed
     button(at, "Trace and time").click().run()
+    settle(at, "learn")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     [graph] = at.get("graphviz_chart")
     assert '"x" -> "MatMul" [label="32×64"];' in graph.proto.spec
@@ -259,31 +257,17 @@ def test_learn_traces_and_times_the_example_and_keeps_it_across_pages():
     assert at.get("graphviz_chart") and not at.exception  # kept for the session
 
 
-def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(monkeypatch):
-    from dlenv.serve.runner import CANCELLED, QUEUED
-    from dlenv.ui.state import runner
+def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph():
+    from dlenv.serve.runner import CANCELLED
 
     at = open_page("learn")
-    asked = []
-    real_ask = runner().ask
-
-    def ask_and_cancel(*args, **kwargs):  # the real job the button queues, cancelled as a click would
-        job = real_ask(*args, **kwargs)
-        asked.append(job)
-
-        def cancel_once_running():
-            while job.state == QUEUED:
-                time.sleep(0.01)
-            job.cancel()
-
-        threading.Thread(target=cancel_once_running, daemon=True).start()
-        return job
-
-    monkeypatch.setattr(runner(), "ask", ask_and_cancel)
     button(at, "Trace and time").click().run()
-    assert [job.op for job in asked] == ["learn"] and asked[0].state == CANCELLED
+    job = at.session_state["_job_learn"]
+    button(at, "Cancel").click().run()
+    assert job.wait(30) and job.state == CANCELLED
+    at.run()
     assert not at.exception and [w.value for w in at.warning] == ["Cancelled."]
-    assert button(at, "Cancel") and not at.get("graphviz_chart") and "_job_learn" not in at.session_state
+    assert not at.get("graphviz_chart") and "_job_learn" not in at.session_state
 
 
 def test_matmul_thread_sweep_draws_gflops_against_threads_with_one_worker_at_a_time():
@@ -295,12 +279,13 @@ def test_matmul_thread_sweep_draws_gflops_against_threads_with_one_worker_at_a_t
     at = open_page("matmul")
     at.selectbox(key="mm_threads_size").select(128).run()
     button(at, "Run the thread sweep").click().run()
+    settle(at, "matmul:threads")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     [figure] = [f for f in figures if f["layout"]["title"]["text"] == "Throughput against CPU threads"]
     assert [trace["name"] for trace in figure["data"]] == ["cpu:0 · tensorflow", "ideal (linear)"]
     cpu = cpu_info()
-    swept = at.session_state["_last_matmul:threads"]["doc"]["results"]
+    swept = at.session_state["_last_matmul:threads"]["result"]["results"]
     assert [r["threads"] for r in swept] == list(thread_counts(min(cpu.cores, cpu.threads)))  # 1, 2 on 2 cores
     assert {r["label"] for r in swept} == {"matmul 128 float32"}
     workers = [p for p in psutil.Process().children(recursive=True) if "tensorflow" in p.cmdline()]

@@ -30,8 +30,9 @@ class Progress:
         return self
 
     def on_event(self, event: dict[str, Any]) -> None:
-        """Follow ``execute.run_plan``'s progress events."""
-        self._bar.update(self._task, completed=event["task"] - 1,
+        """Follow a runner job's progress: the worker's ``task`` of ``tasks`` in ``call`` of ``calls``."""
+        done_before = (event.get("call", 1) - 1) * event["tasks"]
+        self._bar.update(self._task, completed=done_before + event["task"] - 1,
                          description=event["label"] + (f" (sample {event['sample']})" if "sample" in event else ""))
         if "failed" in event:
             self._bar.console.print(f"[red]failed:[/red] {event['failed']} ({event['hint']})", highlight=False)

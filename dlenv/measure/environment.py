@@ -26,7 +26,8 @@ def runtime() -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The time now, UTC, ISO 8601 with milliseconds and a Z (e.g. 2026-11-30T04:12:33.123Z)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def collect(backend: ModuleType, devices: list[DeviceInfo]) -> dict[str, Any]:

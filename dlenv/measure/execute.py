@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from dlenv.measure import backends
-from dlenv.measure import devices
-from dlenv.measure import environment
-from dlenv.measure import programs
 from dlenv.data import results
+from dlenv.measure import backends, devices, environment, programs
 from dlenv.measure.environment import now_iso
-from dlenv.serve.plan import Refused
 from dlenv.measure.timing import Measurement, TimingSettings, measure
-from dlenv.measure.workloads import Elementwise, Matmul, Workload
+from dlenv.measure.workloads import Elementwise, Matmul, Refused, Workload
+from dlenv.vocab import DTYPES
 
 MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
 
@@ -139,13 +136,17 @@ def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingS
         raise MeasurementFailed(f"there is no device {task.device.id} for the {backend.NAME} backend here",
                                 f"choose one of {', '.join(present)}")
     try:
+        records = []
         with keras.device(backend.keras_device(task.device.id)):
             step = programs.build(task.spec, backend)
-            measurements = [measure(step, backend.sync, settings, naive=(t == "naive"), on_sample=on_sample)
-                            for t in task.timings]
+            for timing in task.timings:
+                started = now_iso()
+                m = measure(step, backend.sync, settings, naive=(timing == "naive"), on_sample=on_sample)
+                interval = {"started_at": started, "ended_at": now_iso()}
+                records.append({**result_record(task.spec, backend.NAME, task.device, m, measured_peak), **interval})
     except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
         raise _explain(exc, task, backend) from exc
-    return [result_record(task.spec, backend.NAME, task.device, m, measured_peak) for m in measurements]
+    return records
 
 
 @functools.cache
@@ -188,6 +189,19 @@ def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo,
         record["note"] = (f"faster than the {peak.source} peak of {peak.gflops:.0f} GFLOP/s: that peak is too "
                           "low (a virtual machine can hide the real clock); use --peak measured")
     return record
+
+
+def device_report(backend: ModuleType, measure: bool = False) -> list[dict[str, Any]]:
+    """Every device the backend sees: its description, free memory, datasheet or estimated peak
+    per dtype, and with ``measure`` its measured float32 ceiling (``measure_ceiling``, seconds each)."""
+    entries = []
+    for device in backend.devices():
+        measured = measure_ceiling(device, "float32", backend) if measure else None
+        peaks = {dtype: devices.peak_for(device, dtype, measured if dtype == "float32" else None) for dtype in DTYPES}
+        entries.append({**device.to_dict(), "free_bytes": backend.free_memory(device.id),
+                        "peak": {dtype: peak.__dict__ for dtype, peak in peaks.items() if peak is not None},
+                        "measured_ceiling_gflops": measured})
+    return entries
 
 
 def ceiling_spec(device: devices.DeviceInfo, dtype: str) -> Matmul:

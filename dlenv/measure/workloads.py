@@ -33,6 +33,17 @@ class WorkloadError(ValueError):
     """A workload parameter outside its allowed range; the message names the value."""
 
 
+class Refused(ValueError):
+    """A workload refused before it runs (a limit, no such device, unsupported dtype, no memory).
+
+    ``kind`` tells callers apart ("refused", "missing_device"); ``hint`` says what to change.
+    """
+
+    def __init__(self, message: str, hint: str, kind: str = "refused") -> None:
+        super().__init__(message)
+        self.hint, self.kind = hint, kind
+
+
 def _check_int(field: str, value: object, limit: str | None = None) -> None:
     lo, hi = LIMITS[limit or field]
     if isinstance(value, bool) or not isinstance(value, int):

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import psutil
 
-from dlenv.serve.plan import JobRequest, Refused
-from dlenv.measure.workloads import Elementwise, Matmul
+from dlenv.measure.workloads import Elementwise, Matmul, Refused
+from dlenv.serve.plan import Plan, WorkerCall
 
 
 def _default_max_side() -> int:
@@ -60,9 +60,9 @@ class Limits:
             timeout_s=float(timeout) if timeout else None,
         )
 
-    def check(self, request: JobRequest) -> None:
-        """Refuse what this deployment does not allow, before anything is queued."""
-        for spec in request.specs:
+    def check(self, plan: Plan) -> None:
+        """Refuse (``Refused``) what this deployment does not allow, before anything is queued."""
+        for spec in plan.specs:
             if isinstance(spec, Matmul) and max(spec.m, spec.n, spec.k) > self.max_matmul:
                 raise Refused(f"matrix size {max(spec.m, spec.n, spec.k)} is over this machine's limit; "
                               f"the largest allowed is {self.max_matmul}", f"use a size up to {self.max_matmul}")
@@ -79,8 +79,8 @@ class Limits:
 _SLOW_FLOPS = 2e9
 
 
-def default_timeout(request: JobRequest, limits: Limits | None = None) -> float:
-    """A generous per-job timeout from the work it asks for.
+def default_timeout(call: WorkerCall, limits: Limits | None = None) -> float:
+    """A generous timeout (seconds) for one worker call, from the work it asks for.
 
     Per task: the sampling budget, plus time for the first call, calibration and the
     minimum of three samples at a pessimistic speed, plus a fixed allowance for
@@ -88,5 +88,7 @@ def default_timeout(request: JobRequest, limits: Limits | None = None) -> float:
     """
     if limits and limits.timeout_s:
         return limits.timeout_s
-    per_timing = sum(request.budget_s + 6 * spec.flops() / _SLOW_FLOPS + 20 for spec in request.specs)
-    return 30 + per_timing * len(request.devices) * len(request.timings)
+    if call.op != "run":  # a device list, ceilings or the Learn example: seconds, minutes at worst
+        return 300.0
+    per_timing = sum(call.budget_s + 6 * spec.flops() / _SLOW_FLOPS + 20 for spec in call.specs)
+    return 30 + per_timing * len(call.devices) * len(call.timings)

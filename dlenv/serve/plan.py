@@ -1,30 +1,26 @@
-"""A measurement job as data: what the runner queues and a worker executes.
+"""What the runner is asked to do, as frozen data: the three request kinds and their worker calls.
 
-``JobRequest`` is frozen and travels as JSON between the parent (runner) and the
-worker process. It names the backend (which worker runs it), the workload specs, the
-device ids, the timings and the time budget.
+* ``Plan``: measure specs x devices x timings on every backend x CPU thread count given.
+  A sweep over backends or thread counts is one plan, one job, one merged results document.
+* ``DeviceQuery``: versions and devices (with peaks, optionally a measured ceiling) per backend.
+* ``LearnExample``: the Learn page's traced ``tf.function`` timed eager / graph / XLA.
+
+Each request splits into ``WorkerCall`` s, one per worker process it needs (Keras fixes its
+backend, and a framework its thread pools, when the process starts). A call travels to the
+worker as JSON (``to_message``) and is rebuilt there (``WorkerCall.from_message``), where it
+is checked again: the worker trusts no message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import WORKLOADS, Workload, WorkloadError
-from dlenv.vocab import PEAKS, TIMINGS
+from dlenv.vocab import BACKENDS, PEAKS, TIMINGS
 
-
-
-class Refused(ValueError):
-    """A job refused before it runs (a limit, no such device, unsupported dtype, no memory).
-
-    ``kind`` tells callers apart ("refused", "missing_device"); ``hint`` says what to change.
-    """
-
-    def __init__(self, message: str, hint: str, kind: str = "refused") -> None:
-        super().__init__(message)
-        self.hint, self.kind = hint, kind
+OPS = ("run", "devices", "learn")
 
 
 def spec_to_message(spec: Workload) -> dict[str, Any]:
@@ -45,51 +41,124 @@ def spec_from_message(message: Any) -> Workload:
 
 
 @dataclass(frozen=True)
-class JobRequest:
+class WorkerCall:
+    """One request to one worker process: ``op`` on the worker of ``backend`` with ``threads``.
+
+    ``specs`` and the fields after it matter for ``op="run"``; ``measure`` for ``op="devices"``
+    (also time each device's ceiling, which uses the CPU).
+    """
+
     backend: str
-    specs: tuple[Workload, ...]
+    op: str = "run"
+    threads: int | None = None  # the worker's CPU thread count; None = all usable CPUs
+    specs: tuple[Workload, ...] = ()
     devices: tuple[str, ...] = ("cpu",)
     timings: tuple[str, ...] = ("synced",)
     budget_s: float = 3.0
     peak: str = "table"
-    threads: int | None = None  # the worker's CPU thread count; None = all cores
-    label: str = field(default="", compare=False)  # what progress shows, e.g. "matmul sweep"
+    measure: bool = False
 
     def __post_init__(self) -> None:
-        if not self.specs:
-            raise WorkloadError("a job needs at least one workload")
-        if not self.devices or not set(self.timings) <= set(TIMINGS) or not self.timings:
-            raise WorkloadError(f"devices must be given and timings chosen from {', '.join(TIMINGS)}")
-        if self.peak not in PEAKS:
-            raise WorkloadError(f"peak must be one of {', '.join(PEAKS)}")
-        if not 0.05 <= self.budget_s <= 600:
-            raise WorkloadError(f"budget_s must be from 0.05 to 600, got {self.budget_s}")
-
-    def settings(self) -> TimingSettings:
-        return TimingSettings(budget_s=self.budget_s)
+        if self.op not in OPS:
+            raise WorkloadError(f"op must be one of {', '.join(OPS)}, got {self.op!r}")
+        if self.op == "run":
+            _check_measurement(self.specs, self.devices, self.timings, self.peak, self.budget_s)
 
     @property
     def task_count(self) -> int:
+        """Tasks as requested (a device token such as ``all`` may stand for several devices)."""
         return len(self.specs) * len(self.devices) * len(self.timings)
 
     def to_message(self) -> dict[str, Any]:
-        return {"backend": self.backend, "specs": [spec_to_message(s) for s in self.specs],
-                "devices": list(self.devices), "timings": list(self.timings), "budget_s": self.budget_s,
-                "peak": self.peak, "threads": self.threads, "label": self.label}
+        return {"backend": self.backend, "op": self.op, "threads": self.threads,
+                "specs": [spec_to_message(s) for s in self.specs], "devices": list(self.devices),
+                "timings": list(self.timings), "budget_s": self.budget_s, "peak": self.peak,
+                "measure": self.measure}
 
     @classmethod
-    def from_message(cls, message: Any) -> JobRequest:
-        if not isinstance(message, dict):
-            raise WorkloadError("job must be an object")
+    def from_message(cls, message: Any) -> WorkerCall:
+        """Rebuild a call from JSON; ``WorkloadError`` names what is wrong."""
+        if not isinstance(message, Mapping):
+            raise WorkloadError("a call must be a JSON object")
         try:
-            return cls(backend=str(message["backend"]),
-                       specs=tuple(spec_from_message(s) for s in message["specs"]),
-                       devices=tuple(str(d) for d in message["devices"]),
+            return cls(backend=str(message["backend"]), op=str(message.get("op", "run")),
+                       threads=message.get("threads"),
+                       specs=tuple(spec_from_message(s) for s in message.get("specs", ())),
+                       devices=tuple(str(d) for d in message.get("devices", ("cpu",))),
                        timings=tuple(message.get("timings", ("synced",))),
                        budget_s=float(message.get("budget_s", 3.0)), peak=str(message.get("peak", "table")),
-                       threads=message.get("threads"), label=str(message.get("label", "")))
+                       measure=bool(message.get("measure", False)))
         except (KeyError, TypeError) as exc:
-            raise WorkloadError(f"job is missing or has a bad field: {exc}") from exc
+            raise WorkloadError(f"the call is missing or has a bad field: {exc}") from exc
+
+
+def _check_measurement(specs: tuple, devices: tuple, timings: tuple, peak: str, budget_s: float) -> None:
+    if not specs:
+        raise WorkloadError("a measurement needs at least one workload")
+    if not devices or not timings or not set(timings) <= set(TIMINGS):
+        raise WorkloadError(f"devices must be given and timings chosen from {', '.join(TIMINGS)}")
+    if peak not in PEAKS:
+        raise WorkloadError(f"peak must be one of {', '.join(PEAKS)}")
+    if not 0.05 <= budget_s <= 600:
+        raise WorkloadError(f"budget_s must be from 0.05 to 600, got {budget_s}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A measurement: every spec on every device, timing, backend and CPU thread count.
+
+    The runner runs one ``WorkerCall`` per (backend, thread count), in that order, and
+    merges their results documents into one.
+    """
+
+    specs: tuple[Workload, ...]
+    devices: tuple[str, ...] = ("cpu",)
+    timings: tuple[str, ...] = ("synced",)
+    backends: tuple[str, ...] = ("tensorflow",)
+    threads: tuple[int | None, ...] = (None,)
+    budget_s: float = 3.0
+    peak: str = "table"
+    label: str = field(default="", compare=False)  # what progress shows, e.g. "matmul sweep"
+
+    def __post_init__(self) -> None:
+        _check_measurement(self.specs, self.devices, self.timings, self.peak, self.budget_s)
+        if not self.backends or not self.threads:
+            raise WorkloadError("a plan needs at least one backend and one thread count")
+        if any(n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1) for n in self.threads):
+            raise WorkloadError(f"thread counts must be whole numbers >= 1, got {self.threads}")
+
+    def calls(self) -> list[WorkerCall]:
+        return [WorkerCall(backend, "run", threads, self.specs, self.devices, self.timings, self.budget_s, self.peak)
+                for backend in self.backends for threads in self.threads]
+
+    @property
+    def task_count(self) -> int:
+        return sum(call.task_count for call in self.calls())
+
+
+@dataclass(frozen=True)
+class DeviceQuery:
+    """Versions and devices as each backend's worker sees them; ``measure`` also times ceilings."""
+
+    backends: tuple[str, ...] = BACKENDS
+    measure: bool = False
+    label: str = field(default="devices", compare=False)
+
+    def calls(self) -> list[WorkerCall]:
+        return [WorkerCall(backend, "devices", measure=self.measure) for backend in self.backends]
+
+
+@dataclass(frozen=True)
+class LearnExample:
+    """The Learn page's example (``dlenv.measure.graphdemo``), traced and timed on TensorFlow."""
+
+    label: str = field(default="graph example", compare=False)
+
+    def calls(self) -> list[WorkerCall]:
+        return [WorkerCall("tensorflow", "learn")]
+
+
+Request = Plan | DeviceQuery | LearnExample
 
 
 def thread_counts(cores: int) -> tuple[int, ...]:

@@ -1,11 +1,14 @@
-"""The parent side of measuring: warm workers, one fair queue, limits, cancel.
+"""The one way anything is measured: a queue, a machine-wide lock and warm workers.
 
-One ``Runner`` per machine (the dashboard shares it across browser sessions with
-``st.cache_resource``; the CLI makes its own). Every job goes through one FIFO queue
-and a single dispatcher thread runs them one at a time, because two timed regions on
-one machine corrupt each other's numbers. Each job runs in the warm worker process of
-its backend (``dlenv.serve.worker``); a worker that crashes, hangs past the job's timeout, is
-cancelled mid-job or has served ``max_jobs_per_worker`` jobs is replaced.
+Every caller (each browser session of the dashboard, the CLI, the Colab notebook through
+the CLI) hands the ``Runner`` a request (``dlenv.serve.plan``: a ``Plan``, a
+``DeviceQuery`` or a ``LearnExample``) and gets a ``Job`` back at once. A single
+dispatcher thread runs the jobs one at a time, in order. A job is one or more worker
+calls (one per backend and CPU thread count); around each, the runner holds the
+machine-wide lock (``dlenv.serve.machine_lock``), so that two processes never time at
+once. Each call runs in the warm worker process of its backend (``dlenv.serve.worker``);
+a worker that crashes, hangs past the call's timeout, is cancelled mid-call or has
+served ``max_jobs_per_worker`` calls is replaced.
 
 This module never imports a framework: only workers do.
 """
@@ -15,14 +18,16 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from dlenv.serve import limits as limits_mod
 from dlenv.data import results
-from dlenv.serve.plan import JobRequest
+from dlenv.serve import limits as limits_mod
 from dlenv.serve.limits import Limits
+from dlenv.serve.machine_lock import Holder, MachineLock
+from dlenv.serve.plan import DeviceQuery, LearnExample, Plan, Request, WorkerCall
 from dlenv.serve.worker_handle import WorkerError, WorkerProcess
+from dlenv.vocab import BACKENDS
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 
@@ -33,28 +38,39 @@ class Busy(RuntimeError):
 
 @dataclass(frozen=True)
 class JobError:
-    kind: str      # refused, missing_device, out_of_memory, killed, timeout, crashed, protocol, ...
+    kind: str      # refused, missing_device, out_of_memory, killed, timeout, crashed, protocol, cancelled...
     message: str   # a sentence a student understands
     hint: str      # what to change
+    backend: str = ""
 
 
 class Job:
-    """A caller's handle: state, queue position, live progress, result or error."""
+    """A caller's handle on one request: state, queue position, live progress, result, errors.
 
-    def __init__(self, job_id: str, request: JobRequest | None, session: str, runner: Runner,
-                 timeout_s: float, backend: str | None = None, op: str = "run") -> None:
-        self.id, self.request, self.session, self.timeout_s = job_id, request, session, timeout_s
-        self.backend = request.backend if request else backend
-        self.op = op  # "run" measures the request; request-less jobs ask "environment" or "learn"
+    ``result`` is a results document for a ``Plan`` (the calls that succeeded, merged; a
+    failed call is also listed in its ``errors``), ``{backend: environment}`` for a
+    ``DeviceQuery`` and the traced example for a ``LearnExample``. ``progress`` holds the
+    worker's last event (``task``, ``tasks``, ``label``, ``sample``) with ``call`` and
+    ``calls``, or ``waiting_for`` (a ``machine_lock.Holder``, None if unknown) while another
+    process measures.
+    """
+
+    def __init__(self, job_id: str, request: Request, session: str, runner: Runner,
+                 timeout_s: float | None) -> None:
+        self.id, self.request, self.session = job_id, request, session
+        self.timeout_s = timeout_s  # per worker call; None: estimated from the call
         self.state = QUEUED
         self.progress: dict[str, Any] = {}
-        self.doc: dict[str, Any] | None = None
-        self.error: JobError | None = None
-        self.started: float | None = None   # wall-clock time of the worker's timed region
-        self.ended: float | None = None
-        self.worker_pid: int | None = None
+        self.result: Any = None
+        self.errors: list[JobError] = []
+        self.waited_s = 0.0  # time spent waiting for another process's measurement
         self._runner = runner
+        self._cancelled = False
         self._done = threading.Event()
+
+    @property
+    def error(self) -> JobError | None:
+        return self.errors[0] if self.errors else None
 
     @property
     def position(self) -> int:
@@ -71,17 +87,22 @@ class Job:
     def cancel(self) -> None:
         self._runner.cancel(self)
 
-    def _finish(self, state: str, doc: dict[str, Any] | None = None, error: JobError | None = None) -> None:
-        self.state, self.doc, self.error = state, doc, error
+    def _finish(self, state: str) -> None:
+        self.state = state
         self._done.set()
 
 
 class Runner:
-    def __init__(self, limits: Limits | None = None, virtual_cpus: int | None = None) -> None:
+    """One per process that measures (``st.cache_resource`` shares it across browser sessions)."""
+
+    def __init__(self, limits: Limits | None = None, virtual_cpus: int | None = None,
+                 machine_lock: MachineLock | None = None) -> None:
         self.limits = limits or Limits.from_env()
         self._virtual_cpus = virtual_cpus
+        self._machine = machine_lock or MachineLock()
         self._queue: deque[Job] = deque()
         self._running: Job | None = None
+        self._calling: tuple[str, int | None] | None = None  # the worker the running job uses, even while it starts
         self._lock = threading.Condition()
         self._workers: dict[tuple[str, int | None], WorkerProcess] = {}
         self._environments: dict[str, dict[str, Any]] = {}
@@ -92,108 +113,77 @@ class Runner:
 
     # ------------------------------------------------------------- callers
 
-    def submit(self, request: JobRequest, session: str = "default", timeout_s: float | None = None) -> Job:
-        """Queue ``request``; raises ``jobs.Refused`` (over a limit) or ``Busy`` (queue full)."""
-        self.limits.check(request)
-        timeout = timeout_s or limits_mod.default_timeout(request, self.limits)
+    def submit(self, request: Request, session: str = "default", timeout_s: float | None = None) -> Job:
+        """Queue ``request`` and return its handle at once.
+
+        A ``Plan`` is checked against the limits (``plan.Refused``) and this session's and the
+        machine's queue quotas (``Busy``); device queries and the Learn example use the CPU
+        too, so they queue like a measurement, but take no quota.
+        """
+        if isinstance(request, Plan):
+            self.limits.check(request)
         with self._lock:
             if self._closed:
                 raise Busy("the runner is shutting down; try again in a moment")
-            mine = sum(1 for j in self._pending() if j.session == session)
-            if mine >= self.limits.queue_per_session:
-                raise Busy(f"you already have {mine} measurements waiting; wait for them or cancel one")
-            if len(self._pending()) >= self.limits.queue_total:
-                raise Busy("the machine is busy with other people's measurements; try again in a minute")
-            job = Job(str(next(self._ids)), request, session, self, timeout)
+            if isinstance(request, Plan):
+                self._check_quota(session)
+            job = Job(str(next(self._ids)), request, session, self, timeout_s)
             self._queue.append(job)
             self._lock.notify_all()
         return job
-
-    def compare(self, request: JobRequest, backends: list[str], session: str = "default") -> list[Job]:
-        """The same workload on several backends, one job (and worker) each."""
-        return [self.submit(_with_backend(request, name), session) for name in backends]
 
     def position(self, job: Job) -> int:
         with self._lock:
             return self._queue.index(job) + 1 if job in self._queue else 0
 
     def cancel(self, job: Job) -> None:
-        """Drop a queued job, or stop a running one by killing its worker."""
+        """Drop a queued job, or stop a running one (its worker is killed mid-call)."""
         with self._lock:
+            job._cancelled = True
             if job in self._queue:
                 self._queue.remove(job)
-                job._finish(CANCELLED, error=JobError("cancelled", "cancelled before it started", ""))
-                return
-            # Kill under the lock: the job cannot finish and hand this worker to the
-            # next job in between.
-            worker = self._workers.get(_worker_key(job)) if job is self._running else None
-            if worker is not None:
-                worker.kill(reason="cancelled")
-
-    def ask(self, backend: str, op: str, session: str = "default", timeout_s: float = 300) -> Job:
-        """Queue a request-less job and return its handle at once: ``op`` is "environment"
-        (versions and devices as the backend's worker sees them) or "learn" (the Learn page's
-        example, ``dlenv.measure.graphdemo``, on the TensorFlow worker).
-
-        Both queue like a measurement because they use the CPU: starting a framework or
-        timing the example must not overlap someone else's timed region. No queue quota
-        applies: after the first, an environment job is answered from the cache at once.
-        """
-        job = Job(f"{op}-{next(self._ids)}", None, session, self, timeout_s, backend=backend, op=op)
-        with self._lock:
-            if self._closed:
-                raise Busy("the runner is shutting down; try again in a moment")
-            self._queue.append(job)
-            self._lock.notify_all()
-        return job
+                job.errors.append(JobError("cancelled", "cancelled before it started", ""))
+                job._finish(CANCELLED)
+            elif job is self._running:
+                self._kill_calling()
 
     def known_environment(self, backend: str) -> dict[str, Any] | None:
         """The backend's environment if a worker already reported it (never blocks)."""
         with self._lock:
             return self._environments.get(backend)
 
-    def environment(self, backend: str, timeout_s: float = 300) -> dict[str, Any]:
-        """``ask(backend, "environment")``, waited for: cached per backend; ``WorkerError`` if it fails."""
-        known = self.known_environment(backend)
-        if known:
-            return known
-        job = self.ask(backend, "environment", timeout_s=timeout_s)
-        if not job.wait(timeout_s + 5) or job.error:
-            error = job.error or JobError("timeout", f"the {backend} worker did not answer in time", "try again")
-            raise WorkerError(error.message, error.hint, error.kind)
-        return job.doc
-
-    def merged(self, jobs: list[Job]) -> dict[str, Any]:
-        """One results document from finished jobs (a backend comparison, say)."""
-        return results.merge_documents([job.doc for job in jobs if job.doc])
-
-    def running_worker_pid(self) -> int | None:
-        """The process measuring right now, if any (what cancel would stop)."""
-        with self._lock:
-            worker = self._workers.get(_worker_key(self._running)) if self._running else None
-        return worker.pid if worker and worker.alive else None
-
     def worker_count(self) -> int:
-        return sum(1 for worker in self._workers.values() if worker.alive)
-
-    def queue_length(self) -> int:
-        with self._lock:
-            return len(self._pending())
+        return sum(1 for worker in list(self._workers.values()) if worker.alive)
 
     def shutdown(self) -> None:
         with self._lock:
             self._closed = True
             for job in list(self._queue):
-                job._finish(CANCELLED, error=JobError("cancelled", "the runner shut down", "start it again"))
+                job.errors.append(JobError("cancelled", "the runner shut down", "start it again"))
+                job._finish(CANCELLED)
             self._queue.clear()
+            self._kill_calling()
             self._lock.notify_all()
+        self._thread.join(timeout=30)
         for worker in list(self._workers.values()):
             worker.stop()
 
     # ------------------------------------------------------------- dispatcher
 
-    def _pending(self) -> list[Job]:
-        return list(self._queue) + ([self._running] if self._running else [])
+    def _kill_calling(self) -> None:
+        """Kill the worker the running job uses (starting or measuring). Called under the lock, so
+        the call cannot end and hand this worker to the next job in between."""
+        worker = self._workers.get(self._calling) if self._calling else None
+        if worker is not None:
+            worker.kill(reason="cancelled")
+
+    def _check_quota(self, session: str) -> None:
+        pending = [job for job in [*self._queue, self._running] if job and isinstance(job.request, Plan)]
+        mine = sum(1 for job in pending if job.session == session)
+        if mine >= self.limits.queue_per_session:
+            raise Busy(f"you already have {mine} measurements waiting; wait for them or cancel one")
+        if len(pending) >= self.limits.queue_total:
+            raise Busy("the machine is busy with other people's measurements; try again in a minute")
 
     def _dispatch(self) -> None:
         while True:
@@ -203,8 +193,7 @@ class Runner:
                 if self._closed:
                     return
                 job = self._queue.popleft()
-                self._running = job
-                job.state = RUNNING
+                self._running, job.state = job, RUNNING
             try:
                 self._run(job)
             finally:
@@ -212,36 +201,60 @@ class Runner:
                     self._running = None
 
     def _run(self, job: Job) -> None:
-        key = _worker_key(job)
-        if job.op == "environment" and (known := self.known_environment(job.backend)):
-            job._finish(DONE, doc=known)
+        calls = job.request.calls()
+        replies: list[tuple[WorkerCall, Any]] = []
+        for index, call in enumerate(calls, 1):
+            if job._cancelled:
+                break
+            try:
+                replies.append((call, self._call(job, call, index, len(calls))))
+            except WorkerError as exc:
+                job.errors.append(JobError(exc.kind, str(exc), exc.hint, call.backend))
+        if job._cancelled:
+            job._finish(CANCELLED)
             return
+        job.result = _combine(job.request, replies, job.errors)
+        job._finish(FAILED if job.errors else DONE)
+
+    def _call(self, job: Job, call: WorkerCall, index: int, count: int) -> Any:
+        """One worker call under the machine lock; raises ``WorkerError`` (kind "cancelled" too)."""
+        if call.op == "devices" and not call.measure and (known := self.known_environment(call.backend)):
+            return known
+        label = getattr(job.request, "label", "") or call.op
+        waited = self._machine.acquire(f"{label} ({call.backend})", lambda: job._cancelled,
+                                       lambda holder: _waiting(job, holder))
+        if waited is None:
+            raise WorkerError("cancelled while waiting for another measurement", "", "cancelled")
+        job.waited_s += waited
+        key = (call.backend, call.threads)
         try:
+            with self._lock:
+                self._calling = key
             worker = self._worker(key)
-            if job.op == "environment":
-                doc = {**worker.ready, "devices": worker.devices(job.timeout_s)}
-                with self._lock:
-                    self._environments[job.backend] = doc
-                job._finish(DONE, doc=doc)
-                return
-            if job.op == "learn":
-                job._finish(DONE, doc=worker.learn(job.timeout_s))
-                return
-            job.worker_pid = worker.pid
-            reply = worker.run(job.id, job.request.to_message(), job.timeout_s, on_progress=lambda e: _set(job, e))
-        except WorkerError as exc:
-            self._retire(key)
-            state = CANCELLED if exc.kind == "cancelled" else FAILED
-            job._finish(state, error=JobError(exc.kind, str(exc), exc.hint))
-            return
-        if reply["event"] == "error":
-            job._finish(FAILED, error=JobError(reply["kind"], reply["message"], reply["hint"]))
-            return
-        job.started, job.ended = reply["started"], reply["ended"]
-        doc = results.validate_document(reply["doc"])
-        job._finish(DONE, doc=doc)
-        if worker.jobs_done >= self.limits.max_jobs_per_worker:
-            self._retire(key)
+            with self._lock:
+                if job._cancelled:  # cancelled just as its worker became ready
+                    worker.kill(reason="cancelled")
+                    raise WorkerError("cancelled while starting", "", "cancelled")
+            timeout = job.timeout_s or limits_mod.default_timeout(call, self.limits)
+            reply = worker.call(job.id, call, timeout,
+                                on_progress=lambda event: _progress(job, event, index, count))
+        except WorkerError:
+            broken = self._workers.get(key)
+            if broken is not None and not broken.alive:  # killed, crashed, timed out: not a mere refusal
+                self._retire(key)
+            raise
+        finally:
+            with self._lock:
+                self._calling = None
+            self._machine.release()
+        if call.op == "devices":
+            environment = {"backend": call.backend, "versions": worker.ready.get("versions", {}), "devices": reply}
+            with self._lock:
+                self._environments[call.backend] = environment
+            return environment
+        if worker.calls_done >= self.limits.max_jobs_per_worker:
+            self._retire((call.backend, call.threads))
+        return results.validate_document(reply) if call.op == "run" else reply
 
     def _worker(self, key: tuple[str, int | None]) -> WorkerProcess:
         for other in [k for k in self._workers if k[0] == key[0] and k != key]:
@@ -260,14 +273,34 @@ class Runner:
             worker.stop()
 
 
-def _set(job: Job, event: dict[str, Any]) -> None:
-    job.progress = event
+def _waiting(job: Job, holder: Holder | None) -> None:
+    job.progress = {"waiting_for": holder}
 
 
-def _worker_key(job: Job) -> tuple[str, int | None]:
-    """Jobs share a worker when they need the same backend and thread count."""
-    return job.backend, job.request.threads if job.request else None
+def _progress(job: Job, event: dict[str, Any], index: int, count: int) -> None:
+    job.progress = {**event, "call": index, "calls": count}
 
 
-def _with_backend(request: JobRequest, backend: str) -> JobRequest:
-    return replace(request, backend=backend)
+def _combine(request: Request, replies: list[tuple[WorkerCall, Any]], errors: list[JobError]) -> Any:
+    """What a job hands back, from its successful calls (see ``Job``)."""
+    if isinstance(request, DeviceQuery):
+        return {call.backend: reply for call, reply in replies}
+    if isinstance(request, LearnExample):
+        return replies[0][1] if replies else None
+    if not replies:
+        return None
+    doc = results.merge_documents([reply for _, reply in replies]) if len(replies) > 1 else replies[0][1]
+    doc["errors"] += [_error_entry(request, error) for error in errors]
+    return doc
+
+
+def _error_entry(plan: Plan, error: JobError) -> dict[str, Any]:
+    """A failed call as a results document's error: which workload, backend and device, and why."""
+    spec = plan.specs[0]
+    entry = {"workload": spec.name, "params": spec.params(), "dtype": spec.dtype, "error": error.message,
+             "hint": error.hint}
+    if error.backend in BACKENDS:
+        entry["backend"] = error.backend
+    if len(plan.devices) == 1 and ":" in plan.devices[0]:  # an exact id such as cpu:0, not "gpu" or "all"
+        entry["device"] = plan.devices[0]
+    return entry

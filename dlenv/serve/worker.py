@@ -1,22 +1,24 @@
 """The measuring process: ``python -m dlenv.serve.worker --backend NAME [--threads N]``.
 
-One worker per Keras backend (Keras fixes its backend at import). Its environment
-(backend, threads, GPU memory policy) is set before the framework is imported, and it
-stays warm between jobs. It speaks JSON lines:
+One worker per Keras backend and CPU thread count (Keras fixes its backend at import, a
+framework its thread pools at start). Its environment (backend, threads, GPU memory
+policy) is set before the framework is imported, and it stays warm between calls. It
+speaks JSON lines:
 
-stdin, one request per line::
+stdin, one call per line (``dlenv.serve.plan.WorkerCall.to_message``)::
 
-    {"id": "7", "op": "run", "job": {...JobRequest.to_message()...}}
-    {"id": "8", "op": "devices"}
-    {"id": "9", "op": "learn"}     (TensorFlow only: the Learn page's example, see dlenv.measure.graphdemo)
+    {"id": "7", "call": {"op": "run", "backend": ..., "specs": [...], "devices": [...], ...}}
+    {"id": "8", "call": {"op": "devices", "backend": ..., "measure": false}}
+    {"id": "9", "call": {"op": "learn", "backend": "tensorflow"}}
 
 stdout, events::
 
     {"event": "ready", "backend": ..., "versions": {...}, "devices": [...], "pid": ...}
     {"id": "7", "event": "progress", "task": 1, "tasks": 4, "label": "...", "sample": 3}
-    {"id": "7", "event": "result", "doc": {...results document...}, "started": t0, "ended": t1}
+    {"id": "7", "event": "done", "result": {...results document...}}
+    {"id": "8", "event": "done", "result": [{...device, peaks, free memory...}, ...]}
+    {"id": "9", "event": "done", "result": {...operations, eager / graph / XLA timings...}}
     {"id": "7", "event": "error", "kind": "refused" | "bad_request" | ..., "message": ..., "hint": ...}
-    {"id": "9", "event": "learn", "demo": {...operations, eager / graph / XLA timings...}}
 
 Only this protocol goes to stdout: the real stdout file descriptor is kept for it and
 fd 1 is pointed at stderr, so anything a framework prints cannot corrupt a message.
@@ -28,12 +30,12 @@ import argparse
 import json
 import os
 import sys
-import time
 from typing import IO, Any
 
-from dlenv.measure import execute
-from dlenv.measure import graphdemo
-from dlenv.serve.plan import JobRequest, Refused
+from dlenv.measure import execute, graphdemo
+from dlenv.measure.timing import TimingSettings
+from dlenv.measure.workloads import Refused
+from dlenv.serve.plan import WorkerCall
 
 
 class _Protocol:
@@ -47,62 +49,49 @@ class _Protocol:
         self._out.flush()
 
 
-def _device_list(backend: Any) -> list[dict[str, Any]]:
-    return [{**d.to_dict(), "free_bytes": backend.free_memory(d.id)} for d in backend.devices()]
+def _answer(call_id: str, call: WorkerCall, backend: Any, protocol: _Protocol) -> None:
+    if call.backend != backend.NAME:
+        raise Refused(f"this worker runs {backend.NAME}, not {call.backend}", "send the call to its backend's worker")
+    if call.op == "devices":
+        protocol.send({"id": call_id, "event": "done", "result": execute.device_report(backend, call.measure)})
+    elif call.op == "learn":
+        if backend.NAME != "tensorflow":  # the example traces a tf.function
+            raise Refused(f"the graph example needs the tensorflow backend, not {backend.NAME}",
+                          "ask the tensorflow worker")
+        protocol.send({"id": call_id, "event": "done", "result": graphdemo.run(backend)})
+    else:
+        tasks = execute.plan(call.specs, call.devices, backend, call.timings)
 
+        def progress(event: dict[str, Any]) -> None:
+            protocol.send({"id": call_id, "event": "progress", **event})
 
-def _run(request_id: str, message: dict[str, Any], backend: Any, protocol: _Protocol) -> None:
-    try:
-        job = JobRequest.from_message(message.get("job"))
-    except ValueError as exc:
-        protocol.send({"id": request_id, "event": "error", "kind": "bad_request", "message": str(exc),
-                       "hint": "check the request"})
-        return
-    try:
-        tasks = execute.plan(job.specs, job.devices, backend, job.timings)
-    except Refused as exc:
-        protocol.send({"id": request_id, "event": "error", "kind": exc.kind, "message": str(exc), "hint": exc.hint})
-        return
-
-    def progress(event: dict[str, Any]) -> None:
-        protocol.send({"id": request_id, "event": "progress", **event})
-
-    started = time.time()
-    doc = execute.run_plan(tasks, backend, job.settings(), job.peak, progress)
-    protocol.send({"id": request_id, "event": "result", "doc": doc, "started": started, "ended": time.time()})
-
-
-def _learn(request_id: str, backend: Any, protocol: _Protocol) -> None:
-    if backend.NAME != "tensorflow":  # the example traces a tf.function
-        protocol.send({"id": request_id, "event": "error", "kind": "refused",
-                       "message": f"the graph example needs the tensorflow backend, not {backend.NAME}",
-                       "hint": "ask the tensorflow worker"})
-        return
-    protocol.send({"id": request_id, "event": "learn", "demo": graphdemo.run(backend)})
+        doc = execute.run_plan(tasks, backend, TimingSettings(budget_s=call.budget_s), call.peak, progress)
+        protocol.send({"id": call_id, "event": "done", "result": doc})
 
 
 def serve(backend_name: str, threads: int | None, virtual_cpus: int | None) -> None:
     protocol = _Protocol()
     backend = execute.prepare(backend_name, threads, virtual_cpus)
     protocol.send({"event": "ready", "backend": backend_name, "versions": backend.versions(),
-                   "devices": _device_list(backend), "pid": os.getpid()})
+                   "devices": [d.to_dict() for d in backend.devices()], "pid": os.getpid()})
     for line in sys.stdin:
         try:
             message = json.loads(line)
-            request_id, op = str(message["id"]), message["op"]
+            call_id = str(message["id"])
         except (ValueError, KeyError, TypeError):
-            protocol.send({"event": "error", "kind": "bad_request", "message": "not a dlenv request",
-                           "hint": "send one JSON object with id and op per line"})
+            protocol.send({"event": "error", "kind": "bad_request", "message": "not a dlenv call",
+                           "hint": "send one JSON object with id and call per line"})
             continue
-        if op == "run":
-            _run(request_id, message, backend, protocol)
-        elif op == "devices":
-            protocol.send({"id": request_id, "event": "devices", "devices": _device_list(backend)})
-        elif op == "learn":
-            _learn(request_id, backend, protocol)
-        else:
-            protocol.send({"id": request_id, "event": "error", "kind": "bad_request",
-                           "message": f"unknown op {op!r}", "hint": "use run, devices or learn"})
+        try:
+            call = WorkerCall.from_message(message.get("call"))
+        except ValueError as exc:
+            protocol.send({"id": call_id, "event": "error", "kind": "bad_request", "message": str(exc),
+                           "hint": "check the call"})
+            continue
+        try:
+            _answer(call_id, call, backend, protocol)
+        except Refused as exc:
+            protocol.send({"id": call_id, "event": "error", "kind": exc.kind, "message": str(exc), "hint": exc.hint})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dlenv.measure import backends
+from dlenv.serve.plan import WorkerCall
 
 ROOT = Path(__file__).resolve().parents[2]
 _EOF = object()
@@ -40,7 +41,7 @@ class WorkerProcess:
         self.python = python  # the interpreter that runs ``-m dlenv.serve.worker``
         self.startup_timeout_s = startup_timeout_s
         self.ready: dict[str, Any] = {}
-        self.jobs_done = 0
+        self.calls_done = 0
         self.started_in_s: float | None = None  # cold start: spawn to "ready"
         self._proc: subprocess.Popen | None = None
         self._messages: queue.Queue = queue.Queue()
@@ -107,46 +108,30 @@ class WorkerProcess:
 
     # ------------------------------------------------------------- requests
 
-    def run(self, request_id: str, job: dict[str, Any], timeout_s: float,
-            on_progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-        """Send a job and wait for its result or error event (progress goes to ``on_progress``)."""
-        self._send({"id": request_id, "op": "run", "job": job})
+    def call(self, call_id: str, call: WorkerCall, timeout_s: float,
+             on_progress: Callable[[dict[str, Any]], None] | None = None) -> Any:
+        """Send one call and wait for its answer: a results document (``run``), the device list
+        (``devices``) or the traced example (``learn``). Progress events go to ``on_progress``;
+        a refusal or failure in the worker raises ``WorkerError`` with the worker's message."""
+        self._send({"id": call_id, "call": call.to_message()})
         deadline = time.monotonic() + timeout_s
         while True:
-            message = self._next(deadline, "run", timeout_s)
-            if message.get("id") != request_id:
+            message = self._next(deadline, call.op, timeout_s)
+            if message.get("id") != call_id:
                 raise self._protocol_error(message)
-            if message.get("event") == "progress":
+            event = message.get("event")
+            if event == "progress":
                 if on_progress:
                     on_progress(message)
                 continue
-            if message.get("event") in ("result", "error"):
-                self.jobs_done += 1
-                return message
+            if event == "error":
+                self.calls_done += 1
+                raise WorkerError(str(message.get("message")), str(message.get("hint", "")),
+                                  str(message.get("kind", "failed")))
+            if event == "done" and "result" in message:
+                self.calls_done += 1
+                return message["result"]
             raise self._protocol_error(message)
-
-    def devices(self, timeout_s: float = 60) -> list[dict[str, Any]]:
-        self._send({"id": "devices", "op": "devices"})
-        message = self._next(time.monotonic() + timeout_s, "devices", timeout_s)
-        if message.get("event") != "devices":
-            raise self._protocol_error(message)
-        return message["devices"]
-
-    def learn(self, timeout_s: float = 120) -> dict[str, Any]:
-        """The Learn page's example traced and timed here (``dlenv.measure.graphdemo``); a refusal is a ``WorkerError``."""
-        self._send({"id": "learn", "op": "learn"})
-        message = self._next(time.monotonic() + timeout_s, "run", timeout_s)
-        if message.get("event") == "error":
-            raise WorkerError(message["message"], message["hint"], message["kind"])
-        if message.get("event") != "learn":
-            raise self._protocol_error(message)
-        return message["demo"]
-
-    def send_raw(self, line: str) -> dict[str, Any]:
-        """Send one raw line and return the reply (for protocol tests)."""
-        self._proc.stdin.write(line + "\n")
-        self._proc.stdin.flush()
-        return self._next(time.monotonic() + 30, "reply")
 
     # ------------------------------------------------------------- plumbing
 

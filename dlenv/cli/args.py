@@ -1,0 +1,197 @@
+"""The command line's arguments: the parser, and the workload specs, devices and backends they ask for.
+
+Everything here is checked without importing a framework: a bad value is a ``CliError``
+(one line, exit 2) before anything starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from dlenv.measure import backends
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul, Workload, WorkloadError
+from dlenv.vocab import DTYPES, ELEMENTWISE_OPS, MODES, PEAKS, TIMINGS, WORKLOADS
+
+DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")
+# ASCII digits only, and few of them: str.isdigit() also accepts "²", which int() refuses, and
+# int() refuses over 4300 digits; both raised a ValueError with a traceback instead of exit 2.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
+
+
+class CliError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # prog is "dlenv" or "dlenv run": the top-level parser (unrecognized arguments) has no command.
+        command = "".join(f"{word} " for word in self.prog.split()[1:])
+        raise CliError(f"{message} (see: python -m dlenv {command}--help)")
+
+
+# ---------------------------------------------------------------- argument parsing
+
+def _int_list(flag: str, text: str, lo: int = 1, hi: int = 65536) -> list[int]:
+    values = []
+    for item in text.split(","):
+        item = item.strip()
+        if not WHOLE_NUMBER.fullmatch(item) or not lo <= int(item) <= hi:
+            raise CliError(f"{flag}: {item!r} is not allowed; give whole numbers from {lo} to {hi}, "
+                           f"separated by commas (e.g. {lo},{min(hi, lo * 64)})")
+        values.append(int(item))
+    return values
+
+
+def _matmul_shapes(text: str) -> list[tuple[int, int, int]]:
+    shapes = []
+    for item in text.split(","):
+        parts = item.strip().lower().split("x")
+        if len(parts) not in (1, 3):
+            raise CliError(f"--sizes: {item!r} is not a size; give N (square) or MxNxK, e.g. 256,1024,512x256x128")
+        dims = _int_list("--sizes", ",".join(parts))
+        shapes.append((dims[0],) * 3 if len(dims) == 1 else tuple(dims))
+    return shapes
+
+
+def _choice_list(flag: str, text: str, allowed: Sequence[str]) -> list[str]:
+    chosen = [item.strip() for item in text.split(",")]
+    for item in chosen:
+        if item not in allowed:
+            raise CliError(f"{flag}: unknown value {item!r}; choose from {', '.join(allowed)}")
+    return chosen
+
+
+def _positive_float(flag: str, lo: float, hi: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not lo <= value <= hi:  # NaN fails this too
+            raise CliError(f"{flag}: {text!r} is not allowed; give a number from {lo:g} to {hi:g}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dlenv", description="Measure deep-learning workloads on every device and backend.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    devices = sub.add_parser("devices", help="list the devices each backend sees, with peak FLOP/s")
+    _add_common(devices)
+    devices.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    devices.add_argument("--measure", action="store_true",
+                         help="also measure each device's ceiling (best large-matmul GFLOP/s, float32)")
+
+    run = sub.add_parser("run", help="measure a workload")
+    run.add_argument("workload", choices=WORKLOADS)
+    _add_common(run)
+    run.add_argument("--devices", default="cpu", help="cpu, gpu, tpu, all, or ids like gpu:1 (comma-separated)")
+    run.add_argument("--dtype", default="float32", help=f"one or more of {', '.join(DTYPES)}")
+    run.add_argument("--sizes", default="256,1024", help="matmul/elementwise: N or MxNxK, comma-separated")
+    run.add_argument("--op", default="add", help=f"elementwise: {', '.join(ELEMENTWISE_OPS)}")
+    run.add_argument("--depth", default=None, help="mlp/cnn: layers (comma-separated to sweep)")
+    run.add_argument("--width", default="512", help="mlp: units per layer")
+    run.add_argument("--input", default="784", help="mlp: input features")
+    run.add_argument("--filters", default="32", help="cnn: filters per conv layer")
+    run.add_argument("--image", default="32", help="cnn: image height and width")
+    run.add_argument("--channels", default="3", help="cnn: input channels")
+    run.add_argument("--batch", default=None, help="mlp/cnn: batch size (comma-separated to sweep)")
+    run.add_argument("--mode", default="inference", help=f"mlp/cnn: {', '.join(MODES)} (or both)")
+    run.add_argument("--timing", default="synced", choices=[*TIMINGS, "both"],
+                     help="naive leaves the device sync out of the clock, to show why it matters")
+    run.add_argument("--budget", type=_positive_float("--budget", 0.05, 600), default=3.0,
+                     help="seconds of sampling per measurement (default 3)")
+    run.add_argument("--peak", default="table", choices=PEAKS,
+                     help="%% of peak against the spec table/CPU estimate, or a measured ceiling")
+    run.add_argument("--out", type=Path, help="write the results here: JSON, or CSV if the name ends in .csv")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    run.add_argument("--save", action="store_true",
+                     help="store the results in the database (DLENV_DATABASE_URL, else the local SQLite file)")
+    run.add_argument("--db", metavar="URL", help="store the results in this database (implies --save)")
+
+    imp = sub.add_parser("import", help="store results files (JSON or CSV) in the local database")
+    _add_store_args(imp, db_required=False)
+    push = sub.add_parser("push", help="store results files in a shared database (--db is required)")
+    _add_store_args(push, db_required=True)
+    return parser
+
+
+def _add_store_args(parser: argparse.ArgumentParser, db_required: bool) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="results files: JSON, or CSV (.csv)")
+    parser.add_argument("--db", metavar="URL", required=db_required,
+                        help="database URL, e.g. postgresql://user@host/dlenv" if db_required else
+                        "database URL (default: DLENV_DATABASE_URL, else the local SQLite file)")
+    parser.add_argument("--reference", action="store_true", help="mark the results as a reference set")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", default="tensorflow", help="tensorflow, jax, torch or all (installed ones)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads to use (default: all)")
+    parser.add_argument("--virtual-cpus", type=int, default=None,
+                        help="split the CPU into this many logical devices (to try multi-device runs)")
+
+
+def workload_specs(args: argparse.Namespace) -> list[Workload]:
+    """Every spec the arguments ask for (a sweep is the product of the lists)."""
+    dtypes = _choice_list("--dtype", args.dtype, DTYPES)
+    try:
+        if args.workload == "matmul":
+            return [Matmul(m, n, k, dt) for dt in dtypes for m, n, k in _matmul_shapes(args.sizes)]
+        if args.workload == "elementwise":
+            ops = _choice_list("--op", args.op, ELEMENTWISE_OPS)
+            return [Elementwise(n, op, dt) for dt in dtypes for op in ops
+                    for n in _int_list("--sizes", args.sizes)]
+        modes = _choice_list("--mode", args.mode, MODES)
+        # "is None", not "or": an empty --depth= or --batch= is refused like an empty --sizes=, not read as the default.
+        depths = _int_list("--depth", ("4" if args.workload == "mlp" else "3") if args.depth is None else args.depth, 1, 64)
+        batches = _int_list("--batch", ("64" if args.workload == "mlp" else "32") if args.batch is None else args.batch)
+        if args.workload == "mlp":
+            return [MLP(depth=d, width=w, batch=b, mode=mo, input_dim=i, dtype=dt)
+                    for dt, mo, d, w, b, i in itertools.product(
+                        dtypes, modes, depths, _int_list("--width", args.width, 1, 16384), batches,
+                        _int_list("--input", args.input))]
+        return [CNN(depth=d, filters=f, batch=b, mode=mo, image=im, channels=c, dtype=dt)
+                for dt, mo, d, f, b, im, c in itertools.product(
+                    dtypes, modes, depths, _int_list("--filters", args.filters, 1, 2048), batches,
+                    _int_list("--image", args.image, 4, 1024), _int_list("--channels", args.channels, 1, 64))]
+    except WorkloadError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def backend_names(text: str) -> list[str]:
+    names = backends.installed() if text == "all" else [text]
+    for name in names:
+        try:
+            backends.require(name)
+        except backends.BackendError as exc:
+            raise CliError(str(exc)) from exc
+    return names
+
+
+def check_common(args: argparse.Namespace) -> None:
+    ncpu = len(os.sched_getaffinity(0))
+    if args.threads is not None and not 1 <= args.threads <= ncpu:
+        raise CliError(f"--threads: {args.threads} is not allowed; this machine has {ncpu} usable CPUs (1 to {ncpu})")
+    if args.virtual_cpus is not None and not 1 <= args.virtual_cpus <= 16:
+        raise CliError(f"--virtual-cpus: {args.virtual_cpus} is not allowed; give 1 to 16")
+
+
+def device_tokens(text: str) -> list[str]:
+    tokens = [t.strip().lower() for t in text.split(",")]
+    for token in tokens:
+        if not DEVICE_TOKEN.match(token):
+            raise CliError(f"--devices: unknown device {token!r}; use cpu, gpu, tpu, all or an id like gpu:0")
+    return tokens
+
+
+
+
+def timings(args: argparse.Namespace) -> tuple[str, ...]:
+    return TIMINGS if args.timing == "both" else (args.timing,)
