@@ -329,11 +329,11 @@ def test_problems_are_collected_then_capped():
 def test_a_record_that_is_not_a_result_gets_one_problem():
     with pytest.raises(ResultsError) as caught:
         results.validate_document(make_doc([{"gflops": 1.0}]))
-    assert caught.value.problems == [
+    assert caught.value.problems == [(
         "results[0]: missing required fields: workload, params, backend, device, device_name, dtype, "
         "timing, median_s, iqr_s, q1_s, q3_s, min_s, mean_s, n_samples, calls_per_sample, samples_s, "
         "first_call_s, noisy, flops, bytes, gbps"
-    ]
+    )]
 
 
 def test_environment_devices_must_be_objects():

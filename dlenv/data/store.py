@@ -45,6 +45,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, Engine
 
 from dlenv.data import results as rs
+from dlenv.data.tables import machine_name
 
 if TYPE_CHECKING:
     import pandas
@@ -700,8 +701,8 @@ def _unique_rows(doc: dict, env_hash: str) -> list[dict]:
 
 def _environment_columns(environment: dict) -> tuple[str, str | None]:
     """(machine, runtime) of an environment, as stored in its columns."""
-    # results._machine: the same name results.to_dataframe shows (hostname, machine, cpu...).
-    machine = rs._machine(environment)[:MAX_INDEXED_TEXT]
+    # The same name results.to_dataframe shows (hostname, machine, cpu...).
+    machine = machine_name(environment)[:MAX_INDEXED_TEXT]
     runtime = environment.get("runtime")
     runtime = runtime[:MAX_INDEXED_TEXT] if isinstance(runtime, str) else None
     _check_storable(machine, "environment.machine")

@@ -1,0 +1,300 @@
+"""The results format ``dlenv.results/1`` as pydantic models: what is checked, and its JSON Schema.
+
+A document is ``{"schema", "created", "environment", "results": [...], "errors": [...]}``.
+``validate_document`` checks one (decoded from JSON, or built in Python) and returns a
+normalised copy, or raises ``ResultsError`` whose problems each start with the path of the
+field at fault and say what was found and what is allowed::
+
+    results[3].median_s: must be a finite number > 0, got NaN
+
+It is called where data comes in (a file, an upload, a worker's reply) and before writing.
+``python -m dlenv.data.schema`` prints the JSON Schema (``docs/results.schema.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from dlenv.data.fields import (
+    INT_LIMIT,
+    MAX_BYTES,
+    MAX_ERRORS,
+    MAX_PROBLEMS,
+    MAX_RESULTS,
+    MAX_TEXT,
+    PARAM_PREFIX,
+    REFUSED,
+    SIZE_PARAMS,
+    Count,
+    Device,
+    Environment,
+    ExtraName,
+    ExtraValue,
+    Flag,
+    LongText,
+    NonNegative,
+    Params,
+    Positive,
+    Samples,
+    Text,
+    Timestamp,
+    UnreadableNumber,
+    UtcTimestamp,
+    choice,
+    describe,
+    key_path,
+    refuse,
+    timestamp_or_none,
+)
+from dlenv.vocab import BACKENDS, DTYPES, PEAK_SOURCES, TIMINGS, WORKLOADS
+
+# Also read from here by the other modules of dlenv.data.
+__all__ = ["INT_LIMIT", "MAX_BYTES", "MAX_TEXT", "PARAM_PREFIX", "SCHEMA", "Document", "Error", "Result",
+           "ResultsError", "UnreadableNumber", "json_schema", "timestamp_or_none", "validate_document"]
+
+SCHEMA = "dlenv.results/1"
+SCHEMA_PREFIX = "dlenv.results/"
+READABLE_VERSIONS = {1}
+
+_SCHEMA_VERSION = re.compile(re.escape(SCHEMA_PREFIX) + r"([1-9][0-9]{0,8})")
+
+
+class ResultsError(ValueError):
+    """A results document (or the bytes holding it) was refused.
+
+    ``problems`` holds the first few problems, each starting with the path of the
+    field at fault, e.g. ``results[3].median_s: must be a finite number > 0, got NaN``.
+    """
+
+    def __init__(self, problems: str | list[str], *, stopped_early: bool = False) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.stopped_early = stopped_early
+        if len(self.problems) == 1 and not stopped_early:
+            message = f"invalid dlenv results: {self.problems[0]}"
+        else:
+            more = f", stopped after the first {len(self.problems)}" if stopped_early else ""
+            listing = "".join(f"\n  - {problem}" for problem in self.problems)
+            message = f"invalid dlenv results ({len(self.problems)} problems{more}):{listing}"
+        super().__init__(message)
+
+
+# --- records and the document --------------------------------------------------------
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow", hide_input_in_errors=True)
+    # Other fields are kept when they are scalars a table can hold.
+    __pydantic_extra__: dict[ExtraName, ExtraValue] = Field(init=False)
+
+
+class Result(_Record):
+    """One measurement: a workload with its params, timed on one device, and its statistics."""
+
+    workload: choice(WORKLOADS)
+    params: Params = Field(description="The workload's parameters (sizes, mode, ...).")
+    backend: choice(BACKENDS)
+    device: Device
+    device_name: Text
+    dtype: choice(DTYPES)
+    timing: choice(TIMINGS) = Field(description="synced: the clock stops after the device finished.")
+    median_s: Positive = Field(description="Median seconds per call.")
+    iqr_s: NonNegative
+    q1_s: Positive
+    q3_s: Positive
+    min_s: Positive
+    mean_s: Positive
+    n_samples: Count
+    calls_per_sample: Count
+    samples_s: Samples = Field(description="Seconds per call of each sample; n_samples of them.")
+    first_call_s: Positive = Field(description="The first call, compilation included.")
+    noisy: Flag
+    flops: NonNegative
+    bytes: NonNegative
+    gflops: NonNegative
+    gbps: NonNegative
+    samples_per_s: NonNegative | None = None
+    peak_gflops: Positive | None = None
+    peak_source: choice(PEAK_SOURCES) | None = None
+    pct_of_peak: NonNegative | None = None
+    peak_exceeded: Flag | None = None
+    memory_bytes: NonNegative | None = None
+    threads: Count | None = None
+    measured_at: Timestamp | None = None
+    started_at: UtcTimestamp | None = Field(None, description="When the timed region started (UTC).")
+    ended_at: UtcTimestamp | None = Field(None, description="When the timed region ended (UTC).")
+    note: Text | None = None
+
+    @field_validator("params")
+    @classmethod
+    def _sizes_are_whole_numbers(cls, params: dict, info: ValidationInfo) -> dict:
+        # A text size (valid as a param otherwise) stopped the charts, which sort the sizes.
+        for name in SIZE_PARAMS.get(info.data.get("workload"), ()):
+            value = params.get(name, 1)
+            if isinstance(value, float) and value.is_integer() and value >= 1:  # a spreadsheet's 256.0
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise refuse(f"must be an integer >= 1, got {describe(value)}", key_path(name))
+        return params
+
+    @field_validator("samples_s")
+    @classmethod
+    def _one_sample_each(cls, samples: list, info: ValidationInfo) -> list:
+        count = info.data.get("n_samples")
+        if count is not None and len(samples) != count:
+            raise refuse(f"holds {len(samples)} samples but n_samples is {count}")
+        return samples
+
+    @field_validator("ended_at")
+    @classmethod
+    def _ends_after_start(cls, ended: str | None, info: ValidationInfo) -> str | None:
+        started = info.data.get("started_at")
+        if started and ended and _utc(ended) < _utc(started):
+            raise refuse(f"is before started_at ({started}), got {describe(ended)}")
+        return ended
+
+
+def _utc(value: str) -> datetime:
+    return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+
+
+class Error(_Record):
+    """A measurement that failed, and why."""
+
+    workload: choice(WORKLOADS)
+    error: LongText
+    params: Params | None = None
+    backend: choice(BACKENDS) | None = None
+    device: Device | None = None
+    hint: Text | None = None
+
+
+class Document(BaseModel):
+    """A dlenv results file."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", hide_input_in_errors=True,
+                              title="dlenv results (dlenv.results/1)")
+
+    schema_: Literal[SCHEMA] = Field(alias="schema")
+    created: Timestamp = Field(description="When the file was written (ISO 8601, UTC).")
+    environment: Environment
+    results: list[Result] = Field(max_length=MAX_RESULTS)
+    errors: list[Error] = Field(max_length=MAX_ERRORS)
+
+    @field_validator("results", "errors", mode="before")
+    @classmethod
+    def _not_too_many(cls, records: object, info: ValidationInfo) -> object:
+        if not isinstance(records, list):
+            raise refuse(f"must be a list, got {describe(records)}")
+        limit = MAX_RESULTS if info.field_name == "results" else MAX_ERRORS
+        if len(records) > limit:  # checked before the items: an oversized file costs nothing to refuse
+            raise refuse(f"holds {len(records)} entries, more than the limit of {limit}")
+        return records
+
+
+# --- checking ------------------------------------------------------------------------
+
+_TOP_FIELDS = tuple(field.alias or name for name, field in Document.model_fields.items())
+# More than this many pydantic errors (a file of 100,000 empty records): the records are
+# checked again one at a time, up to MAX_PROBLEMS problems, instead of reading them all.
+_MANY_ERRORS = 1_000
+
+
+def _check_schema(doc: object) -> None:
+    """Refuse other files and other versions before reading any field by its meaning."""
+    if not isinstance(doc, dict):
+        raise ResultsError(f"document: must be a JSON object, got {describe(doc)}")
+    if "schema" not in doc:
+        raise ResultsError("schema: missing; this is not a dlenv results document")
+    schema = doc["schema"]
+    if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
+        raise ResultsError(f"schema: must be a string like {SCHEMA}, got {describe(schema)}; "
+                           "this is not a dlenv results document")
+    match = _SCHEMA_VERSION.fullmatch(schema)
+    if match is None:
+        raise ResultsError(f"schema: {describe(schema)} has no valid version number")
+    if int(match.group(1)) not in READABLE_VERSIONS:
+        readable = ", ".join(f"{SCHEMA_PREFIX}{v}" for v in sorted(READABLE_VERSIONS))
+        raise ResultsError(f"unknown schema version {schema}; this dlenv reads {readable}")
+
+
+def validate_document(doc: object) -> dict:
+    """Check a decoded document against the schema; return a normalised copy.
+
+    Normalised: ints where floats are expected become floats; optional fields stay absent
+    when absent. Raises ``ResultsError`` with up to MAX_PROBLEMS problems, each naming its field.
+    """
+    _check_schema(doc)
+    try:
+        checked = Document.model_validate(doc)
+    except ValidationError as error:
+        problems = _problems(error) if error.error_count() <= _MANY_ERRORS else _problems_one_by_one(doc)
+        raise ResultsError(problems[:MAX_PROBLEMS], stopped_early=len(problems) > MAX_PROBLEMS) from None
+    except RecursionError:  # not reached by JSON files (the reader refuses deep nesting first)
+        raise ResultsError("document: nested too deeply to check") from None
+    return checked.model_dump(by_alias=True, exclude_unset=True)
+
+
+def _path(loc: tuple) -> str:
+    text = "".join(f"[{step}]" if isinstance(step, int) else key_path(str(step)) for step in loc
+                   if step != "[key]")  # pydantic's marker for a dict key (the message says "key")
+    return text.removeprefix(".")
+
+
+def _problems(error: ValidationError, prefix: tuple = ()) -> list[str]:
+    """pydantic's errors as dlenv's problems: the path first, then what was wrong."""
+    problems: list[str | list[str]] = []
+    missing: dict[tuple, list[str]] = {}
+    for item in error.errors(include_url=False, include_context=True):
+        loc, kind = prefix + tuple(item["loc"]), item["type"]
+        if kind == "missing" and len(loc) > 1:
+            # One problem per record, not one per field: such a record is likely not a result at all.
+            if loc[:-1] not in missing:
+                missing[loc[:-1]] = [_path(loc[:-1])]
+                problems.append(missing[loc[:-1]])
+            missing[loc[:-1]].append(str(loc[-1]))
+        elif kind == REFUSED:
+            problems.append(f"{_path(loc)}{item['ctx']['where']}: {item['ctx']['message']}")
+        elif kind == "missing":
+            problems.append(f"{_path(loc)}: required field is missing")
+        elif kind == "extra_forbidden":
+            problems.append(f"{_path(loc)}: unknown top-level field; expected only {', '.join(_TOP_FIELDS)}")
+        elif kind in ("model_type", "model_attributes_type"):
+            problems.append(f"{_path(loc)}: must be an object, got {describe(item.get('input'))}")
+        else:  # not expected: every field type explains its refusals
+            problems.append(f"{_path(loc)}: {item['msg']}")
+    return [item if isinstance(item, str) else f"{item[0]}: missing required fields: {', '.join(item[1:])}"
+            for item in problems]
+
+
+def _problems_one_by_one(doc: dict) -> list[str]:
+    """The first problems of a document with very many, checking one record at a time."""
+    head = {**doc, "results": [], "errors": []}
+    try:
+        Document.model_validate(head)
+        problems = []
+    except ValidationError as error:
+        problems = _problems(error)
+    for name, model in (("results", Result), ("errors", Error)):
+        for index, record in enumerate(doc.get(name) if isinstance(doc.get(name), list) else ()):
+            try:
+                model.model_validate(record)
+            except ValidationError as error:
+                problems += _problems(error, (name, index))
+            if len(problems) > MAX_PROBLEMS:
+                return problems
+    return problems
+
+
+def json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of a results document, generated from the models."""
+    schema = Document.model_json_schema(by_alias=True, mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+if __name__ == "__main__":
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
