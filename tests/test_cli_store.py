@@ -13,8 +13,7 @@ from conftest import run_dlenv
 from test_cli import assert_one_line_error
 
 from dlenv import cli
-from dlenv.data import reference
-from dlenv.data import results
+from dlenv.data import reference, results
 
 GOOD = reference.load("cpu-epyc-2vcpu-tensorflow")
 N = len(GOOD["results"])
@@ -120,6 +119,27 @@ def test_a_bad_file_exits_2_with_one_line_and_nothing_is_stored(data_dir, tmp_pa
     done = run_dlenv("import", str(good_json), str(bad))
     assert_one_line_error(done, str(bad), *fragments)
     assert "added" not in done.stdout
+    assert stored() == 0
+
+
+def test_a_csv_cut_off_in_its_last_row_is_refused_by_import_and_by_the_upload_with_one_message(data_dir, tmp_path):
+    from dlenv.data.store import Store
+
+    text = results.to_csv(GOOD)
+    body = text.rstrip("\r\n")
+    last_row = body.rfind("\r\n") + 2
+    cut = text[: (last_row + len(body)) // 2].encode()  # the file ends halfway through its last row
+    path = tmp_path / "cut.csv"
+    path.write_bytes(cut)
+    done = run_dlenv("import", str(path))
+    with Store() as db, pytest.raises(results.ResultsError) as refused:
+        db.import_bytes(cut, path.name)  # as the Results page uploads it
+    message = str(refused.value)
+    assert message.startswith(f"invalid dlenv results: CSV: line {N + 1} has ")
+    header = text.split("\r\n", 1)[0].count(",") + 1  # no quoted commas in this header
+    assert message.endswith(f"cells but the header has {header}; the file looks truncated or damaged")
+    assert_one_line_error(done, str(path))
+    assert done.stderr.strip() == f"dlenv: error: {path}: {message}"
     assert stored() == 0
 
 

@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 from dlenv import charts, cli
 from dlenv.data import reference
 from dlenv.data import results
-from dlenv.data import store
+from dlenv.data import files
 from dlenv.serve.plan import JobRequest, Refused
 from dlenv.serve.limits import Limits, default_timeout
 from dlenv.data.results import ResultsError
@@ -152,11 +152,11 @@ SPREADSHEET_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-
 
 
 def assert_clean_refusal(error: BaseException) -> None:
-    """dlenv's own error, said briefly: no traceback in it, one printable line once the CLI joins it."""
+    """dlenv's own error, said briefly: no traceback in it, each problem one printable line."""
     assert isinstance(error, ResultsError), f"{type(error).__name__}: {error}"
     assert not TRACEBACK.search(str(error)), str(error)
-    line = cli._one_line(error)
-    assert line.isprintable() and len(line) < 10_000, line[:300]
+    assert len(str(error)) < 10_000 and all(line.isprintable() for line in str(error).splitlines()), str(error)[:300]
+    assert all(problem.isprintable() for problem in error.problems), error.problems
 
 
 def load_or_refuse(data: bytes) -> dict | None:
@@ -202,7 +202,7 @@ def assert_upload(data: bytes, name: str, db: Store, folder: Path, accepted: dic
         return
     assert accepted is not None, "the upload accepted a file the loader refuses"
     if accepted is UNKNOWN:
-        accepted = store._parse_upload(data, name)
+        accepted = files.read_results(data, name)
     assert db.count() == before + report.added
     with Store(f"sqlite:///{folder / uuid.uuid4().hex}.sqlite") as fresh:
         fresh.import_bytes(data, name)

@@ -174,7 +174,8 @@ def test_a_running_job_shows_progress_while_the_rest_of_the_page_renders_and_a_c
     assert any(h.value == "What more CPU cores buy" for h in at.header)  # drawn meanwhile
     button(at, "Cancel").click().run()  # the fragment's button, as a click in the browser
     assert job.wait(30) and job.state == "cancelled"
-    at.run()
+    if "_job_matmul" in at.session_state:  # not finished within the click's run: the next run collects it
+        at.run()
     assert not at.exception and [w.value for w in at.warning] == ["Cancelled."]
     assert "_job_matmul" not in at.session_state and not at.get("plotly_chart")
 
@@ -265,7 +266,8 @@ def test_learn_shows_progress_with_a_cancel_button_and_a_cancel_leaves_no_graph(
     job = at.session_state["_job_learn"]
     button(at, "Cancel").click().run()
     assert job.wait(30) and job.state == CANCELLED
-    at.run()
+    if "_job_learn" in at.session_state:  # not finished within the click's run: the next run collects it
+        at.run()
     assert not at.exception and [w.value for w in at.warning] == ["Cancelled."]
     assert not at.get("graphviz_chart") and "_job_learn" not in at.session_state
 

@@ -413,26 +413,16 @@ def _shown(path: Path) -> str:
 
 
 def read_results_file(path: Path) -> dict[str, Any]:
-    """A results file checked in full, by the rules of the app's upload (``Store.import_bytes``):
-    JSON when named .json or starting with ``{``/``[``, else CSV; a UTF-8 byte order mark is skipped."""
+    """A results file checked in full by ``dlenv.data.files.read_results``, the reader of the app's upload."""
+    from dlenv.data.files import read_results
+
     try:
         with open(path, "rb") as file:
             data = file.read(results.MAX_BYTES + 1)
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path (from Python callers)
         raise CliError(f"{_shown(path)}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    suffix = path.suffix.lower()
     try:
-        if not data.strip():
-            raise results.ResultsError("the file is empty")
-        if suffix == ".json" or (suffix != ".csv" and data.lstrip()[:1] in (b"{", b"[")):
-            return results.loads(data)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise results.ResultsError(f"CSV: not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-                                       "cannot be decoded; save the table as CSV UTF-8") from None
-        return results.from_csv(text)
+        return read_results(data, path.name)
     except results.ResultsError as exc:
         raise CliError(f"{_shown(path)}: {_one_line(exc)}") from exc
 

@@ -26,9 +26,7 @@ use their SQL dialects.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
-import io
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,6 +43,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, Engine
 
 from dlenv.data import results as rs
+from dlenv.data.files import read_results
 from dlenv.data.tables import machine_name
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 SCHEMA_VERSION = 2
-MAX_IMPORT_BYTES: int = getattr(rs, "MAX_BYTES", 20 * 2**20)
+MAX_IMPORT_BYTES = rs.MAX_BYTES
 SQLITE_FILE = "dlenv.sqlite"
 BUSY_TIMEOUT_S = 30
 # PostgreSQL btree index entries must stay under ~2700 bytes: 255 characters of up to
@@ -64,7 +63,6 @@ BATCH_ROWS = 500
 # Any constant works: it only has to be the same for every dlenv process.
 _MIGRATION_LOCK = 0x646C656E76
 _REPO = Path(__file__).resolve().parents[2]
-_BOM = b"\xef\xbb\xbf"
 
 
 # --- configuration ---------------------------------------------------------------
@@ -498,7 +496,7 @@ class Store:
 
         A bad file raises ResultsError and stores nothing.
         """
-        return self._save(_parse_upload(data, filename), source=source, reference=reference)
+        return self._save(read_results(data, filename), source=source, reference=reference)
 
     def _save(self, doc: dict, *, source: str, reference: bool,
               after_batch: Callable[[int], None] | None = None) -> SaveReport:
@@ -644,49 +642,6 @@ class Store:
 
 
 # --- helpers of Store ------------------------------------------------------------
-
-
-def _parse_upload(data: bytes, filename: str) -> dict:
-    """A results file's bytes as a validated document: JSON or CSV, by suffix or content."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"import_bytes() takes bytes, not {type(data).__name__}")
-    data = bytes(data)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise rs.ResultsError(f"file is too large: {len(data)} > {MAX_IMPORT_BYTES} bytes allowed")
-    # Spreadsheets and Windows editors start UTF-8 files with a byte order mark.
-    data = data.removeprefix(_BOM)
-    if not data.strip():
-        raise rs.ResultsError("the file is empty")
-    suffix = Path(filename).suffix.lower()
-    is_json = suffix == ".json" or (suffix != ".csv" and data.lstrip()[:1] in (b"{", b"["))
-    if is_json:
-        return rs.loads(data, max_bytes=MAX_IMPORT_BYTES)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise rs.ResultsError(
-            f"CSV: not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} cannot be "
-            "decoded; save the table as CSV UTF-8") from None
-    _check_csv_shape(text)
-    return rs.from_csv(text, max_bytes=MAX_IMPORT_BYTES)
-
-
-def _check_csv_shape(text: str) -> None:
-    """Refuse rows shorter or longer than the header: pandas would fill a short row (a file
-    cut off in its last line) with empty cells and accept it.
-    """
-    # The default limit (128 kB per cell) is below a samples_s cell of 10,000 samples; only raised.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, [])
-        for row in reader:
-            if row and len(row) != len(header):
-                raise rs.ResultsError(
-                    f"CSV: line {reader.line_num} has {len(row)} cells but the header has {len(header)}; "
-                    "the file looks truncated or damaged")
-    except csv.Error as error:
-        raise rs.ResultsError(f"CSV: cannot be parsed: line {reader.line_num}: {error}") from None
 
 
 def _unique_rows(doc: dict, env_hash: str) -> list[dict]:
