@@ -6,14 +6,16 @@
    machines), median of 10 after one warm-up call. Target: < 200 ms.
    - ``Store.results(workload="matmul", limit=1000)``
    - the unfiltered newest-first page ``Store.results(limit=1000)``
-   - also shown: ``best_per_device(workload="matmul")`` and ``speedup("gpu:0", "cpu:0")``
-     over all 100,000 (no target; they scan everything).
+   - also shown: the fastest result per device (``best_per_device``) and GPU-over-CPU pairs
+     (``speedup``) over all 100,000 (no target; they scan everything). The store had them as
+     methods; no page used them, so they live here, as queries on the store's tables.
 
 Usage: python bench/store.py [DATABASE_URL_FOR_PART_2]   (default: a temporary SQLite file)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
@@ -24,12 +26,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import sqlalchemy
+import pandas as pd
+import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dlenv.data import results
+from dlenv.data import database, results
 from dlenv.data.store import Store
+from dlenv.data.store_schema import RESULTS
 
 WORKLOADS = {
     "matmul": lambda i: {"m": 64 * (1 + i % 64), "n": 64 * (1 + i % 64), "k": 64 * (1 + i % 64)},
@@ -66,6 +70,35 @@ def document(machine: int, count: int = 10_000) -> dict:
     return results.make_document([result(i, machine) for i in range(count)], environment)
 
 
+# One result per group: the same measurement on the same machine and device.
+GROUP = ("machine", "device", "backend", "workload", "params_json", "dtype", "timing")
+
+
+def best_per_device(engine: sa.Engine, workload: str | None = None) -> pd.DataFrame:
+    """Per (machine, device, backend, workload, params, dtype, timing) the fastest result."""
+    rank = sa.func.row_number().over(partition_by=[RESULTS.c[name] for name in GROUP],
+                                     order_by=[RESULTS.c.median_s.asc(), RESULTS.c.id.desc()])
+    ranked = sa.select(RESULTS.c.id, RESULTS.c.label, RESULTS.c.median_s, *(RESULTS.c[name] for name in GROUP),
+                       rank.label("rank"))
+    if workload is not None:
+        ranked = ranked.where(RESULTS.c.workload == workload)
+    ranked = ranked.subquery()
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings().all()
+    return pd.DataFrame(rows, columns=[column.name for column in ranked.c])
+
+
+def speedup(engine: sa.Engine, fast: str, slow: str) -> pd.DataFrame:
+    """The fast device's best result against the slow one's for the same machine, workload, params,
+    dtype, backend and timing; ``speedup`` = slow median / fast median."""
+    best = best_per_device(engine)
+    best["params_json"] = [json.dumps(params, sort_keys=True) for params in best["params_json"]]
+    keys = [name for name in GROUP if name != "device"]
+    pairs = best[best["device"] == fast].merge(best[best["device"] == slow], on=keys, suffixes=("_fast", "_slow"))
+    pairs["speedup"] = pairs["median_s_slow"] / pairs["median_s_fast"]
+    return pairs
+
+
 def median_time(call: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
     times = []
     for _ in range(repeats):
@@ -89,6 +122,7 @@ def bench_import(folder: Path) -> None:
 
 
 def bench_queries(url: str) -> None:
+    engine = database.create_engine(url)
     with Store(url) as store:
         start = time.perf_counter()
         for machine in range(10):
@@ -99,19 +133,20 @@ def bench_queries(url: str) -> None:
             "results(limit=1000), newest first": lambda: store.results(limit=1000),
             'results(workload="matmul", device="gpu:0", params={"m": 320}, limit=1000)':
                 lambda: store.results(workload="matmul", device="gpu:0", params={"m": 320}, limit=1000),
-            'best_per_device(workload="matmul")': lambda: store.best_per_device(workload="matmul"),
-            'speedup("gpu:0", "cpu:0")': lambda: store.speedup("gpu:0", "cpu:0"),
+            'best_per_device(workload="matmul")': lambda: best_per_device(engine, workload="matmul"),
+            'speedup("gpu:0", "cpu:0")': lambda: speedup(engine, "gpu:0", "cpu:0"),
         }
         for name, call in cases.items():
             rows = len(call())  # warm-up: first connection, statement caches
             median, times = median_time(call, 10)
             print(f"{name}: {rows} rows, median {median * 1e3:.0f} ms "
                   f"(min {min(times) * 1e3:.0f}, max {max(times) * 1e3:.0f})")
+    engine.dispose()
 
 
 def main() -> None:
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"SQLAlchemy {sqlalchemy.__version__}, SQLite {__import__('sqlite3').sqlite_version}")
+          f"SQLAlchemy {sa.__version__}, SQLite {__import__('sqlite3').sqlite_version}")
     with tempfile.TemporaryDirectory() as folder:
         bench_import(Path(folder))
         bench_queries(sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{Path(folder) / 'queries.sqlite'}")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dlenv.data import results, schema, store
+from dlenv.data import database, results, schema, store, store_schema
 from dlenv.data.results import ResultsError
 from dlenv.data.store import SCHEMA_VERSION, SaveReport, Store, StoreError
 
@@ -74,7 +74,7 @@ def sized(n: int, **changes) -> dict:
 
 
 def _postgres_admin() -> sa.Engine:
-    return sa.create_engine(store._parse_url(POSTGRES_URL))
+    return sa.create_engine(database.parse_url(POSTGRES_URL))
 
 
 @contextmanager
@@ -120,15 +120,41 @@ def db(db_url) -> Store:
         yield opened
 
 
-def table_counts(db: Store) -> tuple[int, int]:
-    with db._engine.connect() as conn:
+@contextmanager
+def connected(url: str) -> Iterator[sa.Connection]:
+    """A connection of its own to the store's database, made as the store makes them."""
+    engine = database.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def table_counts(url: str) -> tuple[int, int]:
+    with connected(url) as conn:
         return tuple(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                     for table in (store.ENVIRONMENTS, store.RESULTS))
+                     for table in (store_schema.ENVIRONMENTS, store_schema.RESULTS))
+
+
+@contextmanager
+def statements() -> Iterator[list[tuple[str, object]]]:
+    """The SQL statements (with their parameters) that any engine sends while inside."""
+    sent: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        sent.append((statement, parameters))
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", record)
 
 
 def schema_shape(url: str) -> dict:
     """Columns (name, nullable) and index names of each table: to compare two databases."""
-    engine = sa.create_engine(store._parse_url(url))
+    engine = sa.create_engine(database.parse_url(url))
     try:
         inspector = sa.inspect(engine)
         return {table: ({(c["name"], c["nullable"]) for c in inspector.get_columns(table)},
@@ -156,10 +182,10 @@ def test_default_url_is_a_sqlite_file_in_the_data_folder(monkeypatch, tmp_path):
 def test_database_url_variable_wins_and_postgres_urls_use_psycopg(monkeypatch, tmp_path):
     monkeypatch.setenv("DLENV_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
     assert store.database_url().endswith("other.sqlite")
-    parsed = store._parse_url("postgresql://u:secret@db.example.org:5432/class")
+    parsed = database.parse_url("postgresql://u:secret@db.example.org:5432/class")
     assert parsed.drivername == "postgresql+psycopg"
-    assert store._parse_url("postgres://u:p@h/d").drivername == "postgresql+psycopg"
-    assert "secret" not in store._mask(parsed) and "***" in store._mask(parsed)
+    assert database.parse_url("postgres://u:p@h/d").drivername == "postgresql+psycopg"
+    assert "secret" not in database.display_url(parsed) and "***" in database.display_url(parsed)
 
 
 def test_unwritable_sqlite_path_is_a_store_error_saying_what_to_check():
@@ -194,7 +220,7 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path):
 
 
 def test_fresh_database_gets_the_current_schema_and_indexes(db, db_url):
-    with db._engine.connect() as conn:
+    with connected(db_url) as conn:
         assert conn.execute(sa.text("SELECT version FROM dlenv_schema")).scalars().all() == [SCHEMA_VERSION]
     shape = schema_shape(db_url)
     assert {"ix_results_query", "ix_results_measured_at", "ix_results_machine", "ix_results_reference",
@@ -206,32 +232,40 @@ def test_fresh_database_gets_the_current_schema_and_indexes(db, db_url):
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'x.sqlite'}") as db, db._engine.connect() as conn:
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    Store(url).close()
+    with connected(url) as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def _fill_v1(url: str, doc: dict) -> None:
-    """A version-1 database (the v1 DDL) holding the results of ``doc``."""
-    metadata = sa.MetaData()
-    _, environments, results_v1 = store._define(metadata, 1)
-    engine = sa.create_engine(store._parse_url(url), json_serializer=store._canonical)
+def _fill_v1(url: str, doc: dict, folder: Path) -> None:
+    """A version-1 database holding ``doc``: stored by the current store, then what version 2 added
+    taken away; checked against the frozen version-1 tables (``store_schema.define(..., 1)``)."""
+    with Store(url) as db:
+        db.save_document(doc)
+    engine = sa.create_engine(database.parse_url(url))
     with engine.begin() as conn:
-        store._create_v1(conn)
-        env_json = store._canonical(doc["environment"])
-        env_hash = store._sha256(env_json)
-        env_id = conn.execute(environments.insert().values(
-            hash=env_hash, machine="vm-1", runtime="local", created=datetime(2026, 11, 27), json=env_json,
-        ).returning(environments.c.id)).scalar_one()
-        rows = [{**row, "environment_id": env_id} for row in store._unique_rows(doc, env_hash)]
-        conn.execute(results_v1.insert(), rows)
+        for index in ("ix_results_reference", "ix_results_workload_time"):
+            conn.execute(sa.text(f"DROP INDEX {index}"))
+        for column in ("source", "reference"):
+            conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
+        conn.execute(sa.text("UPDATE dlenv_schema SET version = 1"))
     engine.dispose()
+    with empty_database("sqlite" if url.startswith("sqlite") else "postgres", folder) as frozen_url:
+        engine = sa.create_engine(database.parse_url(frozen_url))
+        metadata = sa.MetaData()
+        store_schema.define(metadata, 1)
+        with engine.begin() as conn:
+            metadata.create_all(conn)
+        engine.dispose()
+        assert schema_shape(url) == schema_shape(frozen_url)
 
 
 def test_upgrade_from_version_1_keeps_rows_and_matches_a_fresh_schema(db_url, tmp_path):
     doc = make_doc([sized(64), sized(128)])
-    _fill_v1(db_url, doc)
+    _fill_v1(db_url, doc, tmp_path)
     with Store(db_url) as db:
         assert db.count() == 2
         table = db.results()
@@ -240,8 +274,8 @@ def test_upgrade_from_version_1_keeps_rows_and_matches_a_fresh_schema(db_url, tm
         assert db.save_document(doc).added == 0
         assert db.save_document(make_doc([sized(256)]), reference=True).added == 1
         assert db.results(reference=True)["param_n"].tolist() == [256]
-        with db._engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version FROM dlenv_schema")).scalar_one() == 2
+    with connected(db_url) as conn:
+        assert conn.execute(sa.text("SELECT version FROM dlenv_schema")).scalar_one() == 2
     # Same columns (nullability included) and indexes as a database created at version 2.
     with empty_database("sqlite" if db_url.startswith("sqlite") else "postgres", tmp_path) as fresh_url:
         Store(fresh_url).close()
@@ -250,7 +284,7 @@ def test_upgrade_from_version_1_keeps_rows_and_matches_a_fresh_schema(db_url, tm
 
 def test_a_newer_schema_is_refused(db_url):
     Store(db_url).close()
-    engine = sa.create_engine(store._parse_url(db_url))
+    engine = sa.create_engine(database.parse_url(db_url))
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE dlenv_schema SET version = 99"))
     engine.dispose()
@@ -312,58 +346,61 @@ def test_filters(db):
     assert db.results(params={"lr": 0.5})["workload"].tolist() == ["mlp"]
     assert db.results(params={"n": "128"}).empty
     assert db.results(workload="cnn").empty and list(db.results(workload="cnn").columns)[:2] == ["id", "measured_at"]
-    with pytest.raises(TypeError, match="unknown filter"):
-        db.best_per_device(colour="red")
+    with pytest.raises(TypeError, match="colour"):
+        db.results(colour="red")
 
 
-def test_same_document_twice_is_stored_once(db):
+def test_same_document_twice_is_stored_once(db, db_url):
     doc = make_doc([sized(64), sized(128)])
     first = db.save_document(doc)
     again = db.save_document(doc)
     assert (first.added, first.duplicates) == (2, 0)
     assert (again.added, again.duplicates) == (0, 2) and again.environment_id == first.environment_id
-    assert table_counts(db) == (1, 2)
+    assert table_counts(db_url) == (1, 2)
 
 
-def test_same_result_in_two_documents_with_one_environment_is_stored_once(db):
+def test_same_result_in_two_documents_with_one_environment_is_stored_once(db, db_url):
     shared = sized(64)
     db.save_document(make_doc([shared, sized(128)]))
     later = make_doc([sized(256), shared, shared])  # also repeated inside one document
     later["created"] = "2026-12-01T00:00:00Z"
     report = db.save_document(later)
     assert (report.added, report.duplicates) == (1, 2)
-    assert table_counts(db) == (1, 3)
+    assert table_counts(db_url) == (1, 3)
     # The same result measured in another environment is another result.
     assert db.save_document(make_doc([shared], machine="other")).added == 1
 
 
-def test_a_failure_inside_the_transaction_leaves_no_partial_rows(db):
+def test_a_failure_inside_the_transaction_leaves_no_partial_rows(db, db_url):
     db.save_document(make_doc([sized(1)]))
-    before = table_counts(db)
+    before = table_counts(db_url)
     big = make_doc([sized(n) for n in range(2, 1300)], machine="new-machine")  # new environment too
+    for failure in (RuntimeError("simulated crash"), KeyboardInterrupt()):  # a bug, or Ctrl-C
+        batches: list[str] = []
 
-    def crash(rows_so_far: int) -> None:
-        if rows_so_far >= 2 * store.BATCH_ROWS:  # two INSERT batches already sent
-            raise RuntimeError("simulated crash")
+        def fail_third_batch(_conn, _cursor, statement, *_args, batches=batches, failure=failure):
+            if statement.startswith("INSERT INTO results"):
+                batches.append(statement)
+                if len(batches) == 3:  # two INSERT batches already sent in this transaction
+                    raise failure
 
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        db._save(results.validate_document(big), source="test", reference=False, after_batch=crash)
-    assert table_counts(db) == before
-    # An interrupt (Ctrl-C) rolls back the same way.
-    with pytest.raises(KeyboardInterrupt):
-        db._save(results.validate_document(big), source="test", reference=False,
-                 after_batch=lambda rows: (_ for _ in ()).throw(KeyboardInterrupt()))
-    assert table_counts(db) == before
+        sa.event.listen(sa.Engine, "before_cursor_execute", fail_third_batch)
+        try:
+            with pytest.raises(type(failure)):
+                db.save_document(big)
+        finally:
+            sa.event.remove(sa.Engine, "before_cursor_execute", fail_third_batch)
+        assert len(batches) == 3 and table_counts(db_url) == before
     # The store still works, and the whole document goes in afterwards.
     assert db.save_document(big).added == 1298
 
 
-def test_text_a_database_cannot_hold_is_refused_before_writing(db):
+def test_text_a_database_cannot_hold_is_refused_before_writing(db, db_url):
     with pytest.raises(ResultsError, match=r"results\[1\]\.device_name: contains a NUL character"):
         db.save_document(make_doc([sized(1), sized(2, device_name="H100\x00")]))
     with pytest.raises(ResultsError, match=r"results\[0\]\.params\.mode: contains a NUL"):
         db.save_document(make_doc([make_result(params={"mode": "a\x00"})]))
-    assert table_counts(db) == (0, 0)
+    assert table_counts(db_url) == (0, 0)
     # Long non-ASCII names stay under PostgreSQL's index entry limit (stored whole in the JSON).
     long_name = "€" * schema.MAX_TEXT
     db.save_document(make_doc([sized(1, machine=long_name)], hostname="é" * 5000))
@@ -381,47 +418,6 @@ def test_reference_flag(db):
     assert db.results(reference=False).empty
     with pytest.raises(ValueError, match="source must be"):
         db.save_document(make_doc(), source="")
-
-
-def test_best_latest_and_speedup(db):
-    old, new = "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z"
-    db.save_document(make_doc([
-        make_result(params={"n": 512}, median_s=0.020, measured_at=old),
-        make_result(params={"n": 512}, median_s=0.030, measured_at=new),
-        make_result(params={"n": 512}, median_s=0.002, measured_at=old, device="gpu:0", device_name="H100"),
-        make_result(params={"n": 512}, median_s=0.004, measured_at=new, device="gpu:0", device_name="H100"),
-        make_result(params={"n": 512}, median_s=0.001, measured_at=new, device="gpu:0", dtype="bfloat16"),
-        make_result(params={"n": 64}, median_s=0.0001, measured_at=old),
-        make_result(params={"n": 64}, median_s=0.0002, measured_at=old, device="gpu:0"),
-        make_result(params={"n": 4096}, median_s=0.5, measured_at=old, device="gpu:0"),  # no CPU partner
-        make_result(params={"n": 512}, median_s=0.001, measured_at=old, timing="naive"),
-    ]))
-    best = db.best_per_device(workload="matmul", timing="synced")
-    assert len(best) == 6
-    key = best.set_index(["device", "dtype", "param_n"])["median_s"]
-    assert key[("cpu:0", "float32", 512)] == 0.020 and key[("gpu:0", "float32", 512)] == 0.002
-    latest = db.latest_per_device(timing="synced").set_index(["device", "dtype", "param_n"])["median_s"]
-    assert latest[("cpu:0", "float32", 512)] == 0.030 and latest[("gpu:0", "float32", 512)] == 0.004
-    assert len(db.best_per_device(timing="synced", limit=2)) == 2
-
-    table = db.speedup("gpu:0", "cpu:0", timing="synced", dtype="float32")
-    assert table["param_n"].tolist() == [64, 512]
-    assert table["speedup"].tolist() == pytest.approx([0.5, 10.0])
-    assert set(table["fast_device"]) == {"gpu:0"} and set(table["slow_device"]) == {"cpu:0"}
-    assert {"fast_median_s", "slow_median_s", "machine", "backend", "label"} <= set(table.columns)
-    # Naive and synced timings are never paired; another machine's CPU is not a partner.
-    db.save_document(make_doc([make_result(params={"n": 512}, median_s=1.0)], machine="slow-box"))
-    assert len(db.speedup("gpu:0", "cpu:0")) == 2
-    # A second machine with both devices gives its own pair.
-    db.save_document(make_doc([make_result(params={"n": 512}, median_s=0.04),
-                               make_result(params={"n": 512}, median_s=0.01, device="gpu:0")], machine="box-2"))
-    both = db.speedup("gpu:0", "cpu:0", dtype="float32", timing="synced")
-    assert both[["machine", "param_n"]].values.tolist() == [["box-2", 512], ["vm-1", 64], ["vm-1", 512]]
-    assert both["speedup"].tolist() == pytest.approx([4.0, 0.5, 10.0]) and both["label"].notna().all()
-    assert len(db.speedup("gpu:0", "cpu:0", limit=1)) == 1
-    assert db.speedup("tpu:0", "cpu:0").empty
-    with pytest.raises(TypeError):
-        db.speedup("gpu:0", "cpu:0", device="gpu:0")
 
 
 def test_document_export_is_valid_and_reimports_as_duplicates(db):
@@ -491,13 +487,13 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)
-def test_bad_files_are_refused_with_a_message_and_store_nothing(db, kind):
+def test_bad_files_are_refused_with_a_message_and_store_nothing(db, db_url, kind):
     data, filename, message = BAD_FILES[kind]
     db.save_document(make_doc([sized(1)]))
     with pytest.raises(ResultsError) as caught:
         db.import_bytes(data(), filename)
     assert message in str(caught.value)
-    assert table_counts(db) == (1, 1)
+    assert table_counts(db_url) == (1, 1)
 
 
 # What a spreadsheet reads as a number, not as a formula.
@@ -553,7 +549,7 @@ def test_two_processes_writing_at_once_lose_nothing(db_url):
     errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
     assert errors == [] and [p.exitcode for p in workers] == [0, 0]
     with Store(db_url) as db:
-        assert table_counts(db) == (1, 2 * 20 * 10 + 1)
+        assert table_counts(db_url) == (1, 2 * 20 * 10 + 1)
         assert len(set(db.results()["param_n"])) == 401
 
 
@@ -561,12 +557,16 @@ def test_two_processes_writing_at_once_lose_nothing(db_url):
 
 
 def test_sqlite_main_queries_use_indexes(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'x.sqlite'}") as db:
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    with Store(url) as db:
         db.save_document(make_doc([sized(n) for n in range(1, 50)]))
-        with db._engine.connect() as conn:
-            for query in (db._select({"workload": "matmul", "backend": "jax"}),
-                          db._select({}).order_by(store.RESULTS.c.measured_at.desc()).limit(100),
-                          db._select({"machine": "vm-1"}), db._select({"reference": True})):
-                sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-                plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-                assert "USING INDEX ix_results_" in plan, plan
+        with statements() as sent:  # the Results page's queries, as the store sends them
+            for filters in ({"workload": "matmul", "backend": "jax"}, {"limit": 100}, {"machine": "vm-1"},
+                            {"reference": True}):
+                db.results(**filters)
+    queries = [(sql, params) for sql, params in sent if sql.lstrip().startswith("SELECT")]
+    assert len(queries) == 4
+    with connected(url) as conn:
+        for sql, params in queries:
+            plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            assert "USING INDEX ix_results_" in plan, plan
