@@ -3,18 +3,15 @@
 import pytest
 from conftest import ROOT
 
-from dlenv.data import reference
-from dlenv.data import results
+from dlenv.data import reference, results
 
 
-def test_at_least_one_set_is_listed_with_its_title_and_file():
-    sets = reference.list_sets()
-    assert sets
-    for entry in sets:
-        assert set(entry) == {"name", "title", "machine", "file"}
-        assert entry["file"] == f"{entry['name']}.json"
-        assert entry["title"] and entry["title"] != entry["name"]
-        assert (ROOT / "dlenv" / "data" / "reference" / entry["file"]).is_file()
+def test_at_least_one_set_is_shipped_each_named_after_its_file_with_a_title():
+    assert reference.names()
+    for name in reference.names():
+        assert (ROOT / "dlenv" / "data" / "reference" / f"{name}.json").is_file()
+        title = reference.load(name)["environment"]["reference"]["title"]
+        assert isinstance(title, str) and title and title != name
 
 
 @pytest.mark.parametrize("name", reference.names())

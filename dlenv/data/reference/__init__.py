@@ -6,9 +6,8 @@ with ``machine`` starting with ``"reference:"`` and a ``reference`` object holdi
 ``title`` and the ``commands`` that produced it::
 
     from dlenv.data import reference
-    for entry in reference.list_sets():
-        print(entry["name"], entry["title"])
-    doc = reference.load("cpu-epyc-2vcpu-tensorflow")
+    for name in reference.names():
+        print(name, reference.load(name)["environment"]["reference"]["title"])
 
 Files are read with ``importlib.resources``, so this works from a wheel as well as a
 checkout, and every file is validated (``dlenv.data.results.load``) before it is returned.
@@ -42,21 +41,8 @@ def names() -> list[str]:
 
 
 def load(name: str) -> dict:
-    """The validated results document of the set ``name`` (see ``list_sets``)."""
+    """The validated results document of the set ``name`` (one of ``names()``)."""
     files = _files()
     if not isinstance(name, str) or not _NAME.fullmatch(name) or name not in files:
         raise UnknownReferenceSet(f"no reference set {name!r}; available: {', '.join(sorted(files)) or 'none'}")
     return results.loads(files[name].read_bytes())
-
-
-def list_sets() -> list[dict]:
-    """One entry per shipped set: ``name``, ``title``, ``machine`` (the environment's
-    label) and ``file`` (the file name inside the package), sorted by name."""
-    entries = []
-    for name in names():
-        environment = load(name)["environment"]
-        info = environment.get("reference") if isinstance(environment.get("reference"), dict) else {}
-        title = info.get("title") if isinstance(info.get("title"), str) else name
-        entries.append({"name": name, "title": title, "machine": environment.get("machine", ""),
-                        "file": f"{name}.json"})
-    return entries
