@@ -4,7 +4,6 @@ Every call runs in a fresh process with DLENV_DATA_DIR pointing at a temporary f
 so the default database is a new SQLite file per test.
 """
 
-import argparse
 import json
 import os
 
@@ -12,7 +11,6 @@ import pytest
 from conftest import run_dlenv
 from test_cli import assert_one_line_error
 
-from dlenv import cli
 from dlenv.data import reference, results
 
 GOOD = reference.load("cpu-epyc-2vcpu-tensorflow")
@@ -200,24 +198,19 @@ def test_run_with_a_bad_db_exits_2_before_measuring(data_dir, tmp_path):
     assert not out.exists()
 
 
-def test_a_store_failure_after_measuring_still_writes_out_first(tmp_path, monkeypatch, capsys):
-    from dlenv.data import store
+def test_a_store_failure_after_measuring_still_writes_out_first(tmp_path):
+    import sqlite3
 
-    class Broken:
-        url_for_display = "sqlite:///broken"
+    from dlenv.data.store import Store
 
-        def __init__(self, url=None):
-            pass
-
-        def save_document(self, doc, **kwargs):
-            assert (tmp_path / "r.json").exists()  # written before the database is tried
-            raise store.StoreError("database is locked")
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(store, "Store", Broken)
-    args = argparse.Namespace(out=tmp_path / "r.json", quiet=True, save=True, db=None)
-    with pytest.raises(cli.CliError, match="database is locked"):
-        cli._finish(results.validate_document(GOOD), args)
-    assert results.load(tmp_path / "r.json")["results"] == GOOD["results"]
+    database = tmp_path / "db.sqlite"
+    Store(f"sqlite:///{database}").close()  # the tables exist; then the database starts refusing rows
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON results BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    out = tmp_path / "r.json"
+    done = run_dlenv("run", "matmul", "--sizes", "64", "--budget", "0.1", "--quiet", "--out", str(out),
+                     "--db", f"sqlite:///{database}")
+    assert_one_line_error(done)
+    assert [r["params"]["m"] for r in results.load(out)["results"]] == [64]  # written before the save was tried
+    with Store(f"sqlite:///{database}") as db:
+        assert db.count() == 0

@@ -147,7 +147,7 @@ class Runner:
             elif job is self._running:
                 self._kill_calling()
 
-    def known_environment(self, backend: str) -> dict[str, Any] | None:
+    def _known_environment(self, backend: str) -> dict[str, Any] | None:
         """The backend's environment if a worker already reported it (never blocks)."""
         with self._lock:
             return self._environments.get(backend)
@@ -162,6 +162,8 @@ class Runner:
                 job.errors.append(JobError("cancelled", "the runner shut down", "start it again"))
                 job._finish(CANCELLED)
             self._queue.clear()
+            if self._running is not None:  # stops its wait for the machine lock too
+                self._running._cancelled = True
             self._kill_calling()
             self._lock.notify_all()
         self._thread.join(timeout=30)
@@ -218,7 +220,7 @@ class Runner:
 
     def _call(self, job: Job, call: WorkerCall, index: int, count: int) -> Any:
         """One worker call under the machine lock; raises ``WorkerError`` (kind "cancelled" too)."""
-        if call.op == "devices" and not call.measure and (known := self.known_environment(call.backend)):
+        if call.op == "devices" and not call.measure and (known := self._known_environment(call.backend)):
             return known
         label = getattr(job.request, "label", "") or call.op
         waited = self._machine.acquire(f"{label} ({call.backend})", lambda: job._cancelled,
