@@ -13,9 +13,9 @@ What is tried, and what must hold:
 * Every ``python -m dlenv`` flag (called in-process, ``cli.main(argv)``), with values it must
   refuse: exit code 2, one ``dlenv: error:`` line naming the flag, nothing on stdout. Measuring
   is stubbed out, so a value wrongly accepted fails fast instead of timing for seconds. Valid
-  values are checked at the parse stage (``cli.workload_specs``).
+  values are checked at the parse stage (``dlenv.cli.args.workload_specs``).
 * Widget values (and far beyond their ranges) through what the pages call before queueing:
-  the ``Matmul``/``Elementwise``/``MLP``/``CNN`` specs, ``JobRequest`` and ``Limits.check``; and
+  the ``Matmul``/``Elementwise``/``MLP``/``CNN`` specs, ``Plan`` and ``Limits.check``; and
   the Matmul page itself (AppTest) with hostile numbers typed into "Other size".
 * Hostile labels, device names, machine names and params in the charts' input: none reaches the
   size charts' trace names, hover templates or annotations, and a text where a size belongs is
@@ -42,14 +42,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dlenv import charts, cli
-from dlenv.data import reference
-from dlenv.data import results
-from dlenv.data import files
-from dlenv.serve.plan import JobRequest, Refused
-from dlenv.serve.limits import Limits, default_timeout
+from dlenv.cli import args as cli_args
+from dlenv.data import files, reference, results
 from dlenv.data.results import ResultsError
 from dlenv.data.store import Store
-from dlenv.measure.workloads import CNN, DTYPES, LIMITS, MLP, MODES, Elementwise, Matmul, WorkloadError
+from dlenv.measure.workloads import CNN, DTYPES, LIMITS, MLP, MODES, Elementwise, Matmul, Refused, WorkloadError
+from dlenv.serve.limits import Limits, default_timeout
+from dlenv.serve.plan import Plan
 
 TRIED: Counter = Counter()  # inputs tried per test, summed up at the end of the module
 
@@ -441,7 +440,7 @@ BAD_FLAGS = [
     (["run", "elementwise"], "--op", comma_list_with(refused_choice(("add", "multiply")), ["add"])),
     (["run", "mlp"], "--mode", comma_list_with(refused_choice(MODES), ["train"])),
     (["run", "matmul"], "--devices", comma_list_with(
-        hostile_text.filter(lambda text: "," not in text and not cli.DEVICE_TOKEN.match(text.strip().lower())),
+        hostile_text.filter(lambda text: "," not in text and not cli_args.DEVICE_TOKEN.match(text.strip().lower())),
         ["cpu"])),
     (["run", "matmul"], "--backend", hostile_text.filter(lambda text: text not in ("tensorflow", "jax", "torch", "all"))),
     (["devices"], "--backend", hostile_text.filter(lambda text: text not in ("tensorflow", "jax", "torch", "all"))),
@@ -462,14 +461,12 @@ BAD_FLAGS = [
 @pytest.fixture
 def no_measuring(monkeypatch, tmp_path):
     """Measuring would cost seconds per example: a value wrongly accepted fails at once instead."""
-    from dlenv.measure import execute
+    from dlenv.serve.runner import Runner
 
     def measuring(*_args, **_kwargs):
         raise AssertionError("a refused value reached measuring")
 
-    monkeypatch.setattr(execute, "prepare", measuring)
-    monkeypatch.setattr(cli, "_run_backends", measuring)
-    monkeypatch.setattr(cli, "_child_json", measuring)
+    monkeypatch.setattr(Runner, "submit", measuring)  # the one way anything is measured
     monkeypatch.setenv("DLENV_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("DLENV_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -511,11 +508,11 @@ def test_every_cli_flag_refuses_bad_values_with_exit_2_and_one_line(capsys, no_m
 def test_valid_flag_values_become_one_spec_each_at_the_parse_stage(workload, sizes, small, dtypes, mode, pad):
     TRIED["CLI parse stage"] += 1
     join = (pad + "," + pad).join
-    args = cli.build_parser().parse_args(
+    args = cli_args.build_parser().parse_args(
         ["run", workload, "--sizes", join(map(str, sizes)), "--dtype", join(dtypes), "--mode", mode,
          "--depth", join(map(str, small)), "--batch", str(sizes[0]), "--width", str(min(sizes[0], 16384)),
          "--filters", str(min(sizes[0], 2048)), "--image", str(max(4, min(sizes[0], 1024))), "--channels", str(small[0])])
-    specs = cli.workload_specs(args)
+    specs = cli_args.workload_specs(args)
     expected = len(sizes) if workload in ("matmul", "elementwise") else len(small)
     assert len(specs) == len(dtypes) * expected
     assert {spec.dtype for spec in specs} == set(dtypes)
@@ -647,7 +644,7 @@ def test_a_request_is_refused_by_the_limits_with_a_message_and_hint_or_accepted(
                                                                                   timings, devices):
     TRIED["job requests"] += 1
     try:
-        request = JobRequest("tensorflow", tuple(specs), devices=tuple(devices), timings=tuple(timings), budget_s=budget)
+        request = Plan(tuple(specs), devices=tuple(devices), timings=tuple(timings), budget_s=budget)
     except WorkloadError as error:
         assert str(error) and "\n" not in str(error)
         assert not devices or not timings or "fast" in timings or not 0.05 <= budget <= 600
@@ -660,7 +657,7 @@ def test_a_request_is_refused_by_the_limits_with_a_message_and_hint_or_accepted(
         assert too_big and str(refused) and refused.hint and "\n" not in str(refused) + refused.hint
     else:
         assert not too_big
-    timeout = default_timeout(request)
+    timeout = max(default_timeout(call) for call in request.calls())
     assert math.isfinite(timeout) and timeout > 0
 
 
