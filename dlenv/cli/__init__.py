@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,9 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a machine's name gets "?"
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         args = build_parser().parse_args(argv)
         if args.command in ("import", "push"):
@@ -76,7 +80,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_out(args.out)
     if args.save or args.db:
         _open_store(args.db).close()  # a bad URL fails now, not after minutes of measuring
-    job = _run_job(plan, args, quiet=args.quiet)
+    job, signum = _run_job(plan, args, quiet=args.quiet)
+    if signum:
+        return _interrupted(job, plan, args, signum)
     refused = [e for e in job.errors if e.kind in ("refused", "missing_device", "missing_backend")]
     if job.result is None and refused:
         raise CliError(refused[0].message)
@@ -86,32 +92,67 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _finish(job.result, args)
 
 
-def _run_job(request: Request, args: argparse.Namespace, quiet: bool) -> Any:
-    """Run one request through a runner of this process's own, following its progress on stderr."""
+def _run_job(request: Request, args: argparse.Namespace, quiet: bool) -> tuple[Any, int]:
+    """Run one request through a runner of this process's own, following its progress on stderr.
+
+    Returns the finished job, and the signal that stopped it (SIGINT for Ctrl-C, SIGTERM) or 0:
+    a signal cancels the job, which keeps what had finished.
+    """
     from dlenv.cli import table
     from dlenv.serve.limits import Limits
     from dlenv.serve.runner import Runner
 
     # The user's own machine: only the memory check in the worker limits sizes.
     runner = Runner(Limits(max_matmul=2**16, max_model_bytes=2**62), virtual_cpus=args.virtual_cpus)
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopped.append(signum)
+        job.cancel()
+
     try:
         job = runner.submit(request, session="cli")
-        total = request.task_count if isinstance(request, Plan) else 0
-        with table.Progress(total, enabled=not quiet and total > 0) as progress:
-            told = False
-            while not job.wait(0.2):
-                if "waiting_for" in job.progress and not told:
-                    holder = job.progress["waiting_for"]
-                    what = holder.describe() if holder else "waiting for another dlenv measurement"
-                    print(f"dlenv: {what} (Ctrl-C cancels)", file=sys.stderr, flush=True)
-                    told = True
-                elif "task" in job.progress:
-                    progress.on_event(job.progress)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            _follow(job, table.Progress(request.task_count if isinstance(request, Plan) else 0,
+                                        enabled=not quiet and isinstance(request, Plan)))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     finally:
         runner.shutdown()
     if job.waited_s >= 0.5:
         print(f"dlenv: waited {job.waited_s:.1f} s for another dlenv measurement to finish", file=sys.stderr)
-    return job
+    return job, (stopped[0] if stopped else 0)
+
+
+def _follow(job: Any, progress: Any) -> None:
+    """Show a job's progress (and whom it waits for) until it has finished."""
+    told = False
+    with progress:
+        while not job.wait(0.2):
+            if "waiting_for" in job.progress and not told:
+                holder = job.progress["waiting_for"]
+                what = holder.describe() if holder else "waiting for another dlenv measurement"
+                print(f"dlenv: {what} (Ctrl-C cancels)", file=sys.stderr, flush=True)
+                told = True
+            elif "task" in job.progress:
+                progress.on_event(job.progress)
+        if "task" in job.progress:
+            progress.on_event(job.progress)
+        if job.state != "cancelled":
+            progress.complete()
+
+
+def _interrupted(job: Any, plan: Plan, args: argparse.Namespace, signum: int) -> int:
+    """A run stopped by a signal: keep what finished (``--out``, the database), exit 128 + signal."""
+    name = signal.Signals(signum).name
+    doc = job.result
+    finished = len(doc["results"]) if doc else 0
+    print(f"dlenv: stopped by {name} after {finished} of {plan.task_count} measurements", file=sys.stderr)
+    if doc:
+        _finish(doc, args)
+    return 128 + signum
 
 
 def _print_failures(errors: list[dict[str, Any]]) -> None:
@@ -141,10 +182,12 @@ def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
             results.dump(doc, args.out)
     except OSError as exc:  # checked before measuring, but a disk can fill up or a folder go away
         raise CliError(f"--out: cannot write {_shown(args.out)}: {exc.strerror or exc}") from exc
+    except results.ResultsError as exc:  # a value dlenv would not read back: said, never a traceback
+        raise CliError(f"--out: not written: {_one_line(exc)}") from exc
+    if args.save or args.db:
+        _save(doc, args.db)  # after --out, before printing: a failure of either still leaves the file
     if not args.quiet:
         table.print_results(doc)
-    if args.save or args.db:
-        _save(doc, args.db)  # after --out: a database failure still leaves the file
     _print_failures(doc["errors"])
     return EXIT_FAILED if doc["errors"] else EXIT_OK
 

@@ -30,15 +30,19 @@ class Progress:
         return self
 
     def on_event(self, event: dict[str, Any]) -> None:
-        """Follow a runner job's progress: the worker's ``task`` of ``tasks`` in ``call`` of ``calls``."""
+        """Follow a runner job's progress: the worker's ``task`` of ``tasks`` in ``call`` of ``calls``
+        (``done``: that task has finished)."""
         done_before = (event.get("call", 1) - 1) * event["tasks"]
-        self._bar.update(self._task, completed=done_before + event["task"] - 1,
+        self._bar.update(self._task, completed=done_before + event["task"] - (0 if event.get("done") else 1),
                          description=event["label"] + (f" (sample {event['sample']})" if "sample" in event else ""))
         if "failed" in event:
             self._bar.console.print(f"[red]failed:[/red] {event['failed']} ({event['hint']})", highlight=False)
 
-    def __exit__(self, *exc: object) -> None:
+    def complete(self) -> None:
+        """Every task finished: fill the bar (an interrupted run leaves it at what really finished)."""
         self._bar.update(self._task, completed=self._bar.tasks[0].total)
+
+    def __exit__(self, *exc: object) -> None:
         self._bar.stop()
 
 

@@ -99,11 +99,15 @@ def run_plan(tasks: Sequence[Task], backend: ModuleType, settings: TimingSetting
              peak: str = "table", on_event: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Measure every task; a failed task is recorded under ``errors`` and the rest go on.
 
-    ``on_event`` receives progress: {"task": i, "tasks": n, "label": ...} when a task
-    starts, the same with "sample": k after each sample, and with "failed" and "hint"
-    when a task fails. Returns a results document.
+    ``on_event`` receives progress: {"environment": {...}} first (who measures, on what),
+    then {"task": i, "tasks": n, "label": ...} when a task starts, the same with
+    "sample": k after each sample, with "finished": [records] when it has finished (so a
+    run stopped half-way keeps what it measured), and with "failed" and "hint" when it
+    fails. Returns a results document.
     """
     emit = on_event or (lambda event: None)
+    env = environment.collect(backend, backend.devices())
+    emit({"environment": env})
     records: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     ceilings: dict[tuple[str, str], float] = {}
@@ -114,13 +118,14 @@ def run_plan(tasks: Sequence[Task], backend: ModuleType, settings: TimingSetting
             key = (task.device.id, task.spec.dtype)
             if peak == "measured" and key not in ceilings:
                 ceilings[key] = measure_ceiling(task.device, task.spec.dtype, backend, settings)
-            records += run_task(task, backend, settings, ceilings.get(key),
+            finished = run_task(task, backend, settings, ceilings.get(key),
                                 lambda n, where=where: emit({**where, "sample": n}))
+            records += finished
+            emit({**where, "finished": finished})
         except MeasurementFailed as exc:
             errors.append({"workload": task.spec.name, "params": task.spec.params(), "backend": backend.NAME,
                            "device": task.device.id, "dtype": task.spec.dtype, "error": str(exc), "hint": exc.hint})
             emit({**where, "failed": str(exc), "hint": exc.hint})
-    env = environment.collect(backend, backend.devices())
     return results.make_document(records, env, errors)
 
 

@@ -205,20 +205,23 @@ class Runner:
     def _run(self, job: Job) -> None:
         calls = job.request.calls()
         replies: list[tuple[WorkerCall, Any]] = []
+        partial: dict[str, Any] = {}  # what the current call has finished so far
         for index, call in enumerate(calls, 1):
             if job._cancelled:
                 break
+            partial = {"environment": None, "results": []}
             try:
-                replies.append((call, self._call(job, call, index, len(calls))))
+                replies.append((call, self._call(job, call, index, len(calls), partial)))
             except WorkerError as exc:
                 job.errors.append(JobError(exc.kind, str(exc), exc.hint, call.backend))
         if job._cancelled:
+            job.result = _interrupted(job.request, replies, partial)
             job._finish(CANCELLED)
             return
         job.result = _combine(job.request, replies, job.errors)
         job._finish(FAILED if job.errors else DONE)
 
-    def _call(self, job: Job, call: WorkerCall, index: int, count: int) -> Any:
+    def _call(self, job: Job, call: WorkerCall, index: int, count: int, partial: dict[str, Any]) -> Any:
         """One worker call under the machine lock; raises ``WorkerError`` (kind "cancelled" too)."""
         if call.op == "devices" and not call.measure and (known := self._known_environment(call.backend)):
             return known
@@ -239,7 +242,7 @@ class Runner:
                     raise WorkerError("cancelled while starting", "", "cancelled")
             timeout = job.timeout_s or limits_mod.default_timeout(call, self.limits)
             reply = worker.call(job.id, call, timeout,
-                                on_progress=lambda event: _progress(job, event, index, count))
+                                on_progress=lambda event: _progress(job, event, index, count, partial))
         except WorkerError:
             broken = self._workers.get(key)
             if broken is not None and not broken.alive:  # killed, crashed, timed out: not a mere refusal
@@ -279,8 +282,28 @@ def _waiting(job: Job, holder: Holder | None) -> None:
     job.progress = {"waiting_for": holder}
 
 
-def _progress(job: Job, event: dict[str, Any], index: int, count: int) -> None:
-    job.progress = {**event, "call": index, "calls": count}
+def _progress(job: Job, event: dict[str, Any], index: int, count: int, partial: dict[str, Any]) -> None:
+    """A worker's progress event: kept for callers to show, and what it finished kept apart."""
+    if "environment" in event:
+        partial["environment"] = event["environment"]
+        return
+    partial["results"] += event.get("finished", [])
+    job.progress = {**{k: v for k, v in event.items() if k != "finished"}, "call": index, "calls": count,
+                    "done": "finished" in event}  # the task named has finished, not just begun
+
+
+def _interrupted(request: Request, replies: list[tuple[WorkerCall, Any]], partial: dict[str, Any]) -> Any:
+    """What a cancelled plan had measured (finished calls, and the finished part of the one it
+    stopped in), as one document marked ``interrupted``; None if nothing had finished."""
+    if not isinstance(request, Plan):
+        return None
+    docs = [reply for _, reply in replies]
+    if partial.get("results") and partial.get("environment"):
+        docs.append(results.make_document(partial["results"], partial["environment"]))
+    if not docs:
+        return None
+    doc = results.merge_documents(docs) if len(docs) > 1 else docs[0]
+    return {**doc, "interrupted": True}
 
 
 def _combine(request: Request, replies: list[tuple[WorkerCall, Any]], errors: list[JobError]) -> Any:

@@ -110,7 +110,7 @@ def _collect(job: Job, slot: str, lang: str) -> None:
     """A finished job: say why any part failed, keep what it measured."""
     del st.session_state[f"_job_{slot}"]
     _show_failures(job, lang)
-    if job.result is None:
+    if job.result is None or job.state == CANCELLED:  # a Cancel click discards what finished
         return
     if isinstance(job.request, Plan) and job.state == DONE:  # only complete measurements are served again
         st.session_state.setdefault("results", []).append({"request": job.request, "doc": job.result})
