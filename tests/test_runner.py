@@ -32,9 +32,15 @@ def long_running(n=2048):
 
 
 def worker_pids():
-    """The measuring processes this test process started, as the OS lists them."""
-    children = psutil.Process().children(recursive=True)
-    return [c.pid for c in children if "dlenv.serve.worker" in " ".join(c.cmdline())]
+    """The measuring processes this test process started and that are still running, as the OS lists them."""
+    pids = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "dlenv.serve.worker" in " ".join(child.cmdline()):
+                pids.append(child.pid)
+        except psutil.Error:  # exited while being listed
+            pass
+    return pids
 
 
 def timed_interval(job):
@@ -366,3 +372,48 @@ def test_the_parent_process_never_imports_a_framework():
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.splitlines()[-1]) == {"ok": True, "loaded": []}
+
+
+def test_a_workload_that_would_not_fit_on_top_of_its_backends_process_is_refused_before_it_is_queued():
+    limits = Limits(max_matmul=16384, max_model_bytes=2**30, worker_memory_bytes=800 * 2**20)
+    tight = Runner(limits)
+    try:
+        with pytest.raises(Refused) as refused:
+            tight.submit(Plan((Matmul.square(4096),)))  # 256 MB on top of TensorFlow's 739 MB
+        assert "on top of the tensorflow process's 739 MB" in str(refused.value)
+        assert "over this deployment's 800 MB per measuring process" in str(refused.value)
+        assert refused.value.hint.startswith("use a size up to ")
+        job = tight.submit(Plan((Matmul.square(4096),), backends=("jax",), budget_s=0.1))  # JAX's process is smaller
+        assert job.wait(300) and job.state == DONE, job.error
+    finally:
+        tight.shutdown()
+
+
+def test_one_live_worker_at_most_when_the_deployment_allows_one(runner):
+    others = set(worker_pids())  # the module's warm worker
+    capped = Runner(Limits(max_matmul=4096, max_model_bytes=2**30, max_workers=1))
+    try:
+        job = capped.submit(Plan((Matmul.square(64),), backends=("tensorflow", "jax", "torch"), budget_s=0.1))
+        most = 0
+        while not job.wait(0.05):
+            most = max(most, len(set(worker_pids()) - others))
+        assert job.state == DONE, job.errors
+        assert [r["backend"] for r in job.result["results"]] == ["tensorflow", "jax", "torch"]
+        assert most == 1 and capped.worker_count() == 1
+    finally:
+        capped.shutdown()
+
+
+def test_an_idle_worker_is_stopped_after_the_idle_time():
+    idle = Runner(Limits(max_matmul=4096, max_model_bytes=2**30, worker_idle_s=1))
+    try:
+        job = idle.submit(small())
+        assert job.wait(180) and job.state == DONE, job.error
+        assert idle.worker_count() == 1
+        deadline = time.monotonic() + 30
+        while idle.worker_count() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert idle.worker_count() == 0
+        assert idle.submit(small()).wait(180)  # and the next job starts a new one
+    finally:
+        idle.shutdown()

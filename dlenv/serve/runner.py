@@ -8,7 +8,11 @@ calls (one per backend and CPU thread count); around each, the runner holds the
 machine-wide lock (``dlenv.serve.machine_lock``), so that two processes never time at
 once. Each call runs in the warm worker process of its backend (``dlenv.serve.worker``);
 a worker that crashes, hangs past the call's timeout, is cancelled mid-call or has
-served ``max_jobs_per_worker`` calls is replaced.
+served ``max_jobs_per_worker`` calls is replaced. Memory is bounded for small
+deployments: at most ``limits.max_workers`` workers live at once, an idle one is stopped
+after ``limits.worker_idle_s``, one holding more than ``limits.worker_memory_bytes`` after
+a call is stopped, and a plan that would not fit on top of its backend's measured
+baseline is refused before it is queued.
 
 This module never imports a framework: only workers do.
 """
@@ -17,9 +21,12 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
+
+import psutil
 
 from dlenv.data import results
 from dlenv.serve import limits as limits_mod
@@ -106,6 +113,8 @@ class Runner:
         self._lock = threading.Condition()
         self._workers: dict[tuple[str, int | None], WorkerProcess] = {}
         self._environments: dict[str, dict[str, Any]] = {}
+        self._baseline_mb: dict[str, float] = {}  # each backend's worker, just started
+        self._last_used: dict[tuple[str, int | None], float] = {}
         self._ids = itertools.count(1)
         self._closed = False
         self._thread = threading.Thread(target=self._dispatch, name="dlenv-runner", daemon=True)
@@ -121,7 +130,7 @@ class Runner:
         too, so they queue like a measurement, but take no quota.
         """
         if isinstance(request, Plan):
-            self.limits.check(request)
+            self.check(request)
         with self._lock:
             if self._closed:
                 raise Busy("the runner is shutting down; try again in a moment")
@@ -131,6 +140,10 @@ class Runner:
             self._queue.append(job)
             self._lock.notify_all()
         return job
+
+    def check(self, plan: Plan) -> None:
+        """Raise ``Refused`` if this deployment's limits do not allow ``plan`` (what ``submit`` checks)."""
+        self.limits.check(plan, dict(self._baseline_mb))
 
     def position(self, job: Job) -> int:
         with self._lock:
@@ -190,12 +203,16 @@ class Runner:
     def _dispatch(self) -> None:
         while True:
             with self._lock:
-                while not self._queue and not self._closed:
-                    self._lock.wait()
+                if not self._queue and not self._closed:
+                    self._lock.wait(timeout=min(60.0, self.limits.worker_idle_s))
                 if self._closed:
                     return
-                job = self._queue.popleft()
-                self._running, job.state = job, RUNNING
+                job = self._queue.popleft() if self._queue else None
+                if job is not None:
+                    self._running, job.state = job, RUNNING
+            if job is None:  # woken by the clock: a chance to stop idle workers (outside the lock)
+                self._retire_idle()
+                continue
             try:
                 self._run(job)
             finally:
@@ -257,8 +274,9 @@ class Runner:
             with self._lock:
                 self._environments[call.backend] = environment
             return environment
-        if worker.calls_done >= self.limits.max_jobs_per_worker:
-            self._retire((call.backend, call.threads))
+        self._last_used[key] = time.monotonic()
+        if worker.calls_done >= self.limits.max_jobs_per_worker or self._over_memory(worker):
+            self._retire(key)
         return results.validate_document(reply) if call.op == "run" else reply
 
     def _worker(self, key: tuple[str, int | None]) -> WorkerProcess:
@@ -266,16 +284,39 @@ class Runner:
             self._retire(other)  # one worker per backend keeps memory bounded
         worker = self._workers.get(key)
         if worker is None or not worker.alive:
+            others = sorted((k for k in self._workers if k != key), key=lambda k: self._last_used.get(k, 0))
+            for other in others[:max(0, len(others) + 1 - self.limits.max_workers)]:
+                self._retire(other)  # the least recently used make room
             worker = WorkerProcess(key[0], threads=key[1], virtual_cpus=self._virtual_cpus,
                                    startup_timeout_s=self.limits.startup_timeout_s)
             self._workers[key] = worker
             worker.start()
+            self._baseline_mb[key[0]] = _rss_mb(worker)
         return worker
 
+    def _over_memory(self, worker: WorkerProcess) -> bool:
+        """Whether an idle worker holds more than a measuring process may (TensorFlow keeps what a
+        large workload allocated)."""
+        limit = self.limits.worker_memory_bytes
+        return limit is not None and _rss_mb(worker) * 2**20 > limit
+
+    def _retire_idle(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, used in self._last_used.items() if now - used > self.limits.worker_idle_s]:
+            self._retire(key)
+
     def _retire(self, key: tuple[str, int | None]) -> None:
+        self._last_used.pop(key, None)
         worker = self._workers.pop(key, None)
         if worker is not None:
             worker.stop()
+
+
+def _rss_mb(worker: WorkerProcess) -> float:
+    try:
+        return psutil.Process(worker.pid).memory_info().rss / 2**20
+    except (psutil.Error, TypeError):  # gone, or never started
+        return 0.0
 
 
 def _waiting(job: Job, holder: Holder | None) -> None:

@@ -38,7 +38,7 @@ def show_error(message: str, hint: str, lang: str, warning: bool = False) -> Non
 def refusal(plan: Plan) -> Refused | None:
     """Why this deployment would refuse ``plan`` (shown next to the input), or None."""
     try:
-        runner().limits.check(plan)
+        runner().check(plan)
     except Refused as exc:
         return exc
     return None
