@@ -42,6 +42,13 @@ TEXT: dict[str, dict[str, str]] = {
     "busy": {"en": "Not queued: {message}", "ko": "대기열에 넣지 못했습니다: {message}"},
     "refused": {"en": "Not allowed here: {message}", "ko": "여기서는 허용되지 않습니다: {message}"},
     "table": {"en": "Results table", "ko": "결과 표"},
+    "busy_warning": {"en": "{count} of {total} results were measured while other programs used up to {share}% "
+                           "of the CPU (marked busy in the table). Those times are slower and more spread than the "
+                           "code is, and comparisons of backends or thread counts can come out wrong. Measure "
+                           "again when the machine is quiet.",
+                     "ko": "결과 {total}개 중 {count}개는 다른 프로그램이 CPU를 최대 {share}%까지 쓰는 동안 "
+                           "측정했습니다(표에 busy로 표시). 이 시간은 코드 자체보다 느리고 들쭉날쭉하며, 백엔드나 "
+                           "스레드 수 비교가 틀리게 나올 수 있습니다. 컴퓨터가 한가할 때 다시 측정하세요."},
     "backend": {"en": "Backend", "ko": "백엔드"},
     "devices": {"en": "Devices", "ko": "장치"},
     "dtype": {"en": "Data type", "ko": "데이터 타입"},

@@ -69,18 +69,40 @@ def _peak(r: dict[str, Any]) -> str:
     return f"{r['pct_of_peak']:.0f}% {r['peak_source']}{flag}"
 
 
+def _machines(doc: dict[str, Any]) -> str:
+    """The machine(s) that measured: one ``environment`` (results/1) or several ``environments``."""
+    one = doc.get("environment")
+    envs = [one] if isinstance(one, dict) else list((doc.get("environments") or {}).values())
+    return ", ".join(dict.fromkeys(str(e.get("machine") or "?") for e in envs)) or "?"
+
+
 def print_results(doc: dict[str, Any]) -> None:
-    table = Table(title=f"dlenv results on {doc['environment'].get('machine', '?')}", box=box.SIMPLE)
+    table = Table(title=f"dlenv results on {_machines(doc)}", box=box.SIMPLE)
     for column in ("workload", "where", "timing", "median", "IQR", "1st call", "throughput", "of peak"):
         table.add_column(column, justify="right" if column in ("median", "IQR", "1st call") else "left")
     for r in doc["results"]:
-        iqr = f"{100 * r['iqr_s'] / r['median_s']:.1f}%" + (" noisy" if r["noisy"] else "")
+        iqr = (f"{100 * r['iqr_s'] / r['median_s']:.1f}%" + (" noisy" if r["noisy"] else "")
+               + (" busy" if r.get("busy") else ""))
         table.add_row(r.get("label", r["workload"]), f"{r['backend']} {r['device']}", r["timing"],
                       _fmt_time(r["median_s"]), iqr, _fmt_time(r["first_call_s"]), _throughput(r), _peak(r))
     _out.print(table)
+    line = busy_line(doc["results"])
+    if line:
+        _out.print(line, highlight=False)
     for r in doc["results"]:
         if r.get("note"):
             _out.print(f"note ({r.get('label')}, {r['device']}, {r['timing']}): {r['note']}", highlight=False)
+
+
+def busy_line(rows: list[dict[str, Any]]) -> str | None:
+    """One line saying that results were measured on a busy machine (``busy``), or None."""
+    busy = [r for r in rows if r.get("busy")]
+    if not busy:
+        return None
+    share = max((r.get("other_cpu_share") or 0) + (r.get("steal_share") or 0) for r in busy)
+    which = "all results" if len(busy) == len(rows) else f"{len(busy)} of {len(rows)} results"
+    return (f"busy: measured while other programs used up to {100 * share:.0f}% of the CPU ({which}, marked busy): "
+            "measure again when the machine is quiet")
 
 
 def print_devices(report: dict[str, Any]) -> None:

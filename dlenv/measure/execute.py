@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from dlenv.data import results
-from dlenv.measure import backends, devices, environment, programs
+from dlenv.measure import backends, contention, devices, environment, programs
 from dlenv.measure.environment import now_iso
 from dlenv.measure.timing import Measurement, TimingSettings, measure
 from dlenv.measure.workloads import Elementwise, Matmul, Refused, Workload
@@ -146,8 +146,9 @@ def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingS
             step = programs.build(task.spec, backend)
             for timing in task.timings:
                 started = now_iso()
+                probe = contention.Probe()  # what other programs use while this is timed
                 m = measure(step, backend.sync, settings, naive=(timing == "naive"), on_sample=on_sample)
-                interval = {"started_at": started, "ended_at": now_iso()}
+                interval = {"started_at": started, "ended_at": now_iso(), **probe.stop().to_dict()}
                 records.append({**result_record(task.spec, backend.NAME, task.device, m, measured_peak), **interval})
     except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
         raise _explain(exc, task, backend) from exc

@@ -15,7 +15,7 @@ from dlenv.measure.devices import DeviceInfo, peak_for
 from dlenv.i18n import t
 
 TABLE_COLUMNS = ("label", "machine", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
-                 "samples_per_s", "pct_of_peak", "n_samples", "noisy")
+                 "samples_per_s", "pct_of_peak", "n_samples", "noisy", "other_cpu_share", "busy")
 
 
 def frame(doc: dict[str, Any]) -> pd.DataFrame:
@@ -26,6 +26,21 @@ def table(df: pd.DataFrame, lang: str) -> None:
     st.subheader(t("table", lang))
     shown = [c for c in TABLE_COLUMNS if c in df and df[c].notna().any()]
     st.dataframe(df[shown], hide_index=True, width="stretch")
+
+
+def busy_warning(df: pd.DataFrame, lang: str) -> bool:
+    """A warning above a results table when some results were measured on a busy machine
+    (``busy``: other programs used the CPU during the timed region, see
+    ``dlenv.measure.contention``). Returns whether it was shown."""
+    if df.empty or "busy" not in df:
+        return False
+    busy = df[df["busy"].fillna(False).astype(bool)]
+    if busy.empty:
+        return False
+    share = busy.get("other_cpu_share", pd.Series(0.0, index=busy.index)).fillna(0.0)
+    share = share + busy.get("steal_share", pd.Series(0.0, index=busy.index)).fillna(0.0)
+    st.warning(t("busy_warning", lang, count=len(busy), total=len(df), share=f"{100 * share.max():.0f}"))
+    return True
 
 
 def matmul_charts(df: pd.DataFrame, lang: str) -> None:
