@@ -46,9 +46,10 @@ def met(r: dict[str, Any]) -> bool:
 
 
 def table(backend: str, doc: dict[str, Any]) -> None:
-    cpu = doc["environment"]["cpu"]
+    environment = next(iter(doc["environments"].values()))  # one run on one machine
+    cpu = environment["cpu"]
     print(f"## {backend} on {cpu['name']}, {cpu['cores']} cores, {cpu['clock_ghz']} GHz "
-          f"({doc['environment']['frameworks']})")
+          f"({environment['frameworks']})")
     print("| N | median | IQR/median | samples x calls | measuring (s) | GFLOP/s | % of estimate |")
     print("|---|---|---|---|---|---|---|")
     for r in doc["results"]:

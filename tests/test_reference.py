@@ -10,7 +10,8 @@ def test_at_least_one_set_is_shipped_each_named_after_its_file_with_a_title():
     assert reference.names()
     for name in reference.names():
         assert (ROOT / "dlenv" / "data" / "reference" / f"{name}.json").is_file()
-        title = reference.load(name)["environment"]["reference"]["title"]
+        [environment] = reference.load(name)["environments"].values()
+        title = environment["reference"]["title"]
         assert isinstance(title, str) and title and title != name
 
 
@@ -20,7 +21,8 @@ def test_each_set_is_a_valid_document_with_a_full_environment(name):
     assert results.validate_document(doc) == doc
     assert (ROOT / "dlenv" / "data" / "reference" / f"{name}.json").stat().st_size < 300_000
     assert doc["results"] and not doc["errors"]
-    env = doc["environment"]
+    [env] = doc["environments"].values()
+    assert all(results.environment_of(doc, result) is env for result in doc["results"])
     assert env["machine"].startswith(reference.MACHINE_PREFIX)
     assert env["frameworks"] and all(isinstance(v, str) and v for v in env["frameworks"].values())
     assert env["cpu"]["name"] and env["cpu"]["cores"] >= 1

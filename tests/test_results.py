@@ -109,7 +109,9 @@ def csv_rows(text):
 
 def test_make_document_stamps_schema_and_utc_time():
     doc = make_doc()
-    assert doc["schema"] == "dlenv.results/1"
+    assert doc["schema"] == "dlenv.results/2"
+    assert doc["environments"] == {"e1": make_environment()}
+    assert [result["environment"] for result in doc["results"]] == ["e1"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", doc["created"])
     created = datetime.fromisoformat(doc["created"])
     assert abs((datetime.now(timezone.utc) - created).total_seconds()) < 60
@@ -156,8 +158,6 @@ def test_extra_scalar_fields_are_kept():
 @pytest.mark.parametrize(
     "extra, expected",
     [
-        ({"layers": {"conv": 3}}, "results[0].layers: extra fields must be scalars"),
-        ({"sizes": [1, 2]}, "results[0].sizes: extra fields must be scalars"),
         ({"param_n": 5}, "results[0].param_n: extra field names may not start with 'param_'"),
         ({"comment": "x" * 1001}, "results[0].comment: must be at most 1000 characters"),
     ],
@@ -200,8 +200,8 @@ def test_nan_float_in_a_dict_is_refused_naming_the_field():
     "doc, expected",
     [
         (doc_with_result(params={"n": math.nan}), "results[0].params.n: "),
-        (make_doc(environment=make_environment(load=math.inf)), "environment.load: "),
-        (make_doc(environment=make_environment(gpu={"clocks": [1980, math.nan]})), "environment.gpu.clocks[1]: "),
+        (make_doc(environment=make_environment(load=math.inf)), "environments.e1.load: "),
+        (make_doc(environment=make_environment(gpu={"clocks": [1980, math.nan]})), "environments.e1.gpu.clocks[1]: "),
         (doc_with_result(samples_s=[0.1, 0.1, math.nan, 0.1, 0.1, 0.1]), "results[0].samples_s[2]: "),
     ],
 )
@@ -245,11 +245,12 @@ def test_too_many_samples_are_refused():
     assert "results[0].samples_s: must have at most 10000 samples" in refusal(as_json(doc))
 
 
-def test_unknown_schema_version_is_refused():
+def test_a_newer_major_schema_version_is_refused_saying_to_upgrade():
     doc = make_doc()
     doc["schema"] = "dlenv.results/7"
     assert refusal(as_json(doc)) == (
-        "invalid dlenv results: unknown schema version dlenv.results/7; this dlenv reads dlenv.results/1"
+        "invalid dlenv results: schema: dlenv.results/7 was made by a newer dlenv; this dlenv reads "
+        "dlenv.results/1 and dlenv.results/2: upgrade dlenv (pip install -U dlenv) to read it"
     )
 
 
@@ -257,8 +258,8 @@ def test_unknown_schema_version_is_refused():
     "schema, expected",
     [
         (None, "schema: missing"),
-        ("otherapp/1", "schema: must be a string like dlenv.results/1"),
-        (1, "schema: must be a string like dlenv.results/1, got 1"),
+        ("otherapp/1", "schema: must be a string like dlenv.results/2"),
+        (1, "schema: must be a string like dlenv.results/2, got 1"),
         ("dlenv.results/one", "has no valid version number"),
     ],
 )
@@ -304,7 +305,7 @@ def test_deep_environment_is_refused():
     for _ in range(20):
         nested = {"inner": nested}
     message = refusal(as_json(make_doc(environment={"gpu": nested})))
-    assert "environment.gpu.inner.inner" in message and "nested deeper than 8 levels" in message
+    assert "environments.e1.gpu.inner.inner" in message and "nested deeper than 8 levels" in message
 
 
 def test_too_many_results_are_refused():
@@ -338,14 +339,14 @@ def test_a_record_that_is_not_a_result_gets_one_problem():
 
 def test_environment_devices_must_be_objects():
     doc = make_doc(environment=make_environment(devices=["gpu:0"]))
-    with pytest.raises(ResultsError, match=re.escape("environment.devices: must be a list of objects")):
+    with pytest.raises(ResultsError, match=re.escape("environments.e1.devices: must be a list of objects")):
         results.validate_document(doc)
 
 
-def test_unknown_top_level_field_is_refused():
+def test_a_misspelt_top_level_field_is_left_out_and_the_missing_one_named():
     doc = make_doc()
-    doc["result"] = []
-    assert "result: unknown top-level field" in refusal(as_json(doc))
+    doc["result"] = doc.pop("results")
+    assert "results: required field is missing" in refusal(as_json(doc))
 
 
 # --- files -------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_dump_writes_a_complete_file_and_leaves_no_temp_files(tmp_path):
     results.dump(first, path)
     results.dump(second, path)
     assert results.load(path) == second
-    assert json.loads(path.read_text(encoding="utf-8"))["schema"] == "dlenv.results/1"
+    assert json.loads(path.read_text(encoding="utf-8"))["schema"] == "dlenv.results/2"
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
 
 
@@ -374,31 +375,25 @@ def test_dump_of_an_invalid_document_keeps_the_old_file(tmp_path):
 # --- merging -----------------------------------------------------------------------
 
 
-def test_merge_documents_of_two_backend_processes():
-    jax_doc = make_doc(
-        [make_result(backend="jax")],
-        make_environment(frameworks={"jax": "0.4.30"}, pid=101,
-                         devices=[{"id": "gpu:0", "name": "NVIDIA H100 80GB HBM3"}]),
-    )
-    tf_doc = make_doc(
-        [make_result(backend="tensorflow"), make_result(backend="tensorflow", workload="mlp")],
-        make_environment(frameworks={"tensorflow": "2.17.0"}, pid=102,
-                         devices=[{"id": "gpu:0", "memory_bytes": 85e9}, {"id": "cpu:0", "name": "AMD EPYC 9454"}]),
-        errors=[{"workload": "cnn", "backend": "tensorflow", "error": "out of memory"}],
-    )
+def test_merge_documents_of_two_backend_processes_keeps_each_results_environment():
+    jax_env = make_environment(frameworks={"jax": "0.4.30"}, pid=101,
+                               devices=[{"id": "gpu:0", "name": "NVIDIA H100 80GB HBM3"}])
+    tf_env = make_environment(frameworks={"tensorflow": "2.17.0"}, pid=102,
+                              devices=[{"id": "gpu:0", "memory_bytes": 85e9}, {"id": "cpu:0", "name": "AMD EPYC 9454"}])
+    jax_doc = make_doc([make_result(backend="jax")], jax_env)
+    tf_doc = make_doc([make_result(backend="tensorflow"), make_result(backend="tensorflow", workload="mlp")], tf_env,
+                      errors=[{"workload": "cnn", "backend": "tensorflow", "error": "out of memory"}])
     merged = results.merge_documents([jax_doc, tf_doc])
     assert [(r["backend"], r["workload"]) for r in merged["results"]] == [
         ("jax", "matmul"), ("tensorflow", "matmul"), ("tensorflow", "mlp")
     ]
-    assert merged["errors"] == tf_doc["errors"]
-    environment = merged["environment"]
-    assert environment["frameworks"] == {"jax": "0.4.30", "tensorflow": "2.17.0"}
-    assert environment["devices"] == [
-        {"id": "gpu:0", "name": "NVIDIA H100 80GB HBM3", "memory_bytes": 85e9},
-        {"id": "cpu:0", "name": "AMD EPYC 9454"},
-    ]
-    assert environment["pid"] == 102  # later documents win for scalars
+    assert [results.environment_of(merged, r) for r in merged["results"]] == [jax_env, tf_env, tf_env]
+    [error] = merged["errors"]
+    assert results.environment_of(merged, error) == tf_env and error["error"] == "out of memory"
     assert results.loads(results.dumps(merged)) == merged
+    # Merging the merged document again changes nothing but the time it was made.
+    again = results.merge_documents([merged])
+    assert {**again, "created": merged["created"]} == merged
 
 
 # --- tables ------------------------------------------------------------------------
@@ -446,12 +441,11 @@ def test_to_dataframe_of_no_results_is_empty_with_columns():
 def test_csv_round_trip_keeps_every_result_field():
     doc = two_workloads()
     back = results.from_csv(results.to_csv(doc))
-    assert back["environment"] == {"source": "csv"}
+    assert back["environments"] == {"e1": {"source": "csv", "machine": "host-3f2a9c", "os": "Linux 6.8.0"}}
     for original, read in zip(doc["results"], back["results"], strict=True):
         for key, value in original.items():
             if value is not None:
                 assert read[key] == value, key
-        assert read["machine"] == "host-3f2a9c"
 
 
 def test_csv_of_a_filtered_dataframe():
@@ -544,7 +538,8 @@ json_values = st.recursive(
 )
 VALID = make_doc()
 FIELDS = [("doc", key) for key in VALID] + [("result", key) for key in make_result()] + [
-    ("params", "n"), ("environment", "devices"), ("result", "extra")
+    ("params", "n"), ("environment", "devices"), ("result", "extra"), ("result", "environment"),
+    ("environments", "e1"), ("environments", "e2"), ("doc", "interrupted"), ("result", "started_at"),
 ]
 
 
@@ -572,6 +567,6 @@ def test_loads_of_a_valid_document_with_one_field_replaced(field, value):
     where, key = field
     doc = copy.deepcopy(VALID)
     target = {"doc": doc, "result": doc["results"][0], "params": doc["results"][0]["params"],
-              "environment": doc["environment"]}[where]
+              "environment": doc["environments"]["e1"], "environments": doc["environments"]}[where]
     target[key] = value
     assert_doc_or_results_error(as_json(doc))

@@ -34,8 +34,10 @@ BAD = {
     "device": with_result(device="cuda:0"),
     "started_at without a zone": with_result(started_at="2026-11-27T01:23:45"),
     "ended_at not UTC": with_result(ended_at="2026-11-27T01:23:45+09:00"),
-    "unknown top-level field": {**GOOD, "result": []},
     "schema version": {**GOOD, "schema": "dlenv.results/7"},
+    "version 1 shape": {**{k: v for k, v in GOOD.items() if k != "environments"}, "environment": {}},
+    "result without its environment": with_result(environment=None),
+    "interrupted not a boolean": {**GOOD, "interrupted": "yes"},
 }
 
 
@@ -44,7 +46,8 @@ def test_what_dlenv_accepts_and_refuses_the_published_schema_does_too():
     validator = jsonschema.Draft202012Validator(json.loads(PUBLISHED.read_text(encoding="utf-8")))
     validator.check_schema(validator.schema)
     timed = with_result(started_at="2026-11-27T01:23:45.123456Z", ended_at="2026-11-27T01:23:46+00:00")
-    for doc in (GOOD, timed):
+    interrupted = {**GOOD, "interrupted": True}
+    for doc in (GOOD, timed, interrupted):
         assert list(validator.iter_errors(json.loads(results.dumps(doc)))) == []
     for name, doc in BAD.items():
         assert list(validator.iter_errors(doc)), name

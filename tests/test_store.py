@@ -297,7 +297,8 @@ def test_a_newer_schema_is_refused(db_url):
 
 def test_save_then_query_round_trip(db):
     report = db.save_document(make_doc([sized(256), sized(512, device="gpu:0", device_name="H100")]))
-    assert report == SaveReport(added=2, duplicates=0, environment_id=report.environment_id)
+    assert report == SaveReport(added=2, duplicates=0, environment_ids=report.environment_ids)
+    assert len(report.environment_ids) == 1
     table = db.results()
     assert list(table.columns[:11]) == ["id", "measured_at", "machine", "runtime", "workload", "label",
                                         "backend", "device", "device_name", "dtype", "timing"]
@@ -355,7 +356,7 @@ def test_same_document_twice_is_stored_once(db, db_url):
     first = db.save_document(doc)
     again = db.save_document(doc)
     assert (first.added, first.duplicates) == (2, 0)
-    assert (again.added, again.duplicates) == (0, 2) and again.environment_id == first.environment_id
+    assert (again.added, again.duplicates) == (0, 2) and again.environment_ids == first.environment_ids
     assert table_counts(db_url) == (1, 2)
 
 
@@ -425,17 +426,17 @@ def test_document_export_is_valid_and_reimports_as_duplicates(db):
     db.save_document(doc)
     exported = db.document()
     assert results.validate_document(exported) == exported
-    assert exported["environment"] == doc["environment"] and exported["results"] == doc["results"]
+    assert exported["environments"] == doc["environments"] and exported["results"] == doc["results"]
     assert db.import_bytes(results.dumps(exported).encode(), "export.json").added == 0
     ids = db.results(params={"n": 128})["id"].tolist()
     assert [r["params"]["n"] for r in db.document(ids)["results"]] == [128]
     with pytest.raises(KeyError, match="no stored results with id 999999"):
         db.document([999999])
-    # Several environments are merged into one document.
+    # Results of several environments: each keeps its own.
     db.save_document(make_doc([sized(512)], machine="other", devices=[{"id": "gpu:0", "name": "H100"}]))
-    merged = db.document()
-    assert len(merged["results"]) == 4
-    assert {d["id"] for d in merged["environment"]["devices"]} == {"cpu:0", "gpu:0"}
+    both = db.document()
+    assert len(both["results"]) == 4 and len(both["environments"]) == 2
+    assert [results.environment_of(both, r)["machine"] for r in both["results"]] == ["vm-1"] * 3 + ["other"]
     assert db.document([])["results"] == []
 
 
@@ -465,7 +466,7 @@ BAD_FILES = {
             "results[0].gflops: must be a finite number >= 0, got NaN"),
     "huge": (lambda: b"{" + b" " * store.MAX_IMPORT_BYTES + b"}", "a.json", "file is too large"),
     "unknown schema": (lambda: json.dumps({**make_doc(), "schema": "dlenv.results/7"}).encode(), "a.json",
-                       "unknown schema version dlenv.results/7"),
+                       "schema: dlenv.results/7 was made by a newer dlenv"),
     "not a results file": (lambda: b'{"name": "my package", "version": "1.0"}', "package.json",
                            "not a dlenv results document"),
     "non-UTF-8 JSON": (lambda: results.dumps(make_doc()).replace("AMD EPYC", "AMD \xc9PYC").encode("latin-1"),

@@ -21,6 +21,8 @@ from dlenv.vocab import DEVICE_KINDS
 MAX_BYTES = 50 * 2**20
 MAX_RESULTS = 100_000
 MAX_ERRORS = 100_000
+# A document holds at most one environment per result (and per error) it names.
+MAX_ENVIRONMENTS = MAX_RESULTS
 MAX_SAMPLES = 10_000
 MAX_PARAMS = 100
 MAX_TEXT = 1_000
@@ -168,6 +170,16 @@ Params = Annotated[dict[ParamName, ParamValue], Field(max_length=MAX_PARAMS),
                    _explained("must be an object of name -> number/string/boolean, got {got}")]
 Samples = Annotated[list[Positive], Field(max_length=MAX_SAMPLES),
                     _explained("must be a list of numbers, got {got}", noun="samples")]
+def _environment_key(key: object) -> str:
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY:
+        raise refuse(f"must name one of the document's environments by its key (a string of 1 to {MAX_KEY} "
+                     f"characters), got {describe(key)}")
+    return check_key(key)
+
+
+EnvironmentKey = Annotated[str, PlainValidator(_environment_key), WithJsonSchema(
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY,
+     "description": "The key of this record's environment in the document's environments."})]
 ExtraName = Annotated[str, PlainValidator(lambda key: check_key(key, extra_field=True)),
                       WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_KEY})]
 
@@ -237,3 +249,16 @@ Environment = Annotated[dict, PlainValidator(_environment), WithJsonSchema({
     "description": f"The machine and software that measured: free-form JSON (strings, finite numbers, booleans, "
                    f"null, lists, objects), nested at most {MAX_ENV_DEPTH} levels, at most {MAX_ENV_VALUES} "
                    f"values, keys of 1 to {MAX_KEY} characters, strings of at most {MAX_LONG_TEXT}."})]
+
+
+def _environments(value: object, handler: Any) -> Any:
+    if not isinstance(value, dict):
+        raise refuse(f"must be an object of key -> environment, got {describe(value)}")
+    if len(value) > MAX_ENVIRONMENTS:  # before the items: an oversized table costs nothing to refuse
+        raise refuse(f"holds {len(value)} environments, more than the limit of {MAX_ENVIRONMENTS}")
+    return handler(value)
+
+
+_EnvironmentName = Annotated[str, PlainValidator(check_key),
+                            WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_KEY})]
+Environments = Annotated[dict[_EnvironmentName, Environment], WrapValidator(_environments)]

@@ -2,8 +2,13 @@
 
 A results file is one UTF-8 JSON document::
 
-    {"schema": "dlenv.results/1", "created": "...Z", "environment": {...},
-     "results": [{...}, ...], "errors": [{...}, ...]}
+    {"schema": "dlenv.results/2", "created": "...Z",
+     "environments": {"e1": {...}, "e2": {...}},
+     "results": [{..., "environment": "e1"}, ...], "errors": [{...}, ...]}
+
+Each result names the environment (machine, software) that measured it, so a file may
+hold results from several machines; ``environment_of(doc, result)`` gives it. Version 1
+files (one ``"environment"`` for all) are read as version 2 (``dlenv.data.schema``).
 
 Files come from other machines, other dlenv versions and people's editors, so
 everything read is checked before use: ``loads``/``load``/``from_csv`` return a
@@ -26,26 +31,64 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dlenv.data.schema import MAX_BYTES, SCHEMA, ResultsError, UnreadableNumber, validate_document
-from dlenv.data.tables import from_csv, to_csv, to_dataframe
+from dlenv.data.schema import (
+    MAX_BYTES,
+    SCHEMA,
+    Checked,
+    ResultsError,
+    UnreadableNumber,
+    check_document,
+    validate_document,
+)
+from dlenv.data.tables import environment_of, from_csv, to_csv, to_dataframe
 
-__all__ = ["MAX_BYTES", "SCHEMA", "ResultsError", "dump", "dumps", "from_csv", "load", "loads", "make_document",
-           "merge_documents", "to_csv", "to_dataframe", "validate_document"]
+__all__ = ["MAX_BYTES", "SCHEMA", "Checked", "ResultsError", "check_document", "document_of", "dump", "dumps",
+           "environment_of", "from_csv", "load", "loads", "loads_checked", "make_document", "merge_documents",
+           "to_csv", "to_dataframe", "validate_document"]
 
 
-def make_document(results: list[dict], environment: dict, errors: Iterable[dict] = ()) -> dict:
-    """Wrap results in a document stamped with the schema and the UTC time now.
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_document(results: list[dict], environment: dict, errors: Iterable[dict] = (), *,
+                  interrupted: bool = False) -> dict:
+    """Wrap results measured in one environment in a document stamped with the schema and
+    the UTC time now; every result and error names that environment.
 
     Not validated here, so a run never loses its results to one bad value before
     it can report it: ``dumps``/``dump`` validate.
     """
-    return {
+    return document_of([(result, environment) for result in results],
+                       [(error, environment) for error in errors], interrupted=interrupted)
+
+
+def document_of(results: Iterable[tuple[dict, dict]], errors: Iterable[tuple[dict, dict | None]] = (), *,
+                interrupted: bool = False) -> dict:
+    """A document of (record, its environment) pairs, not validated: each distinct
+    environment once, under the keys ``e1``, ``e2``... in the order they first appear."""
+    keys: dict[str, str] = {}
+    environments: dict[str, dict] = {}
+
+    def key(environment: dict) -> str:
+        text = json.dumps(environment, sort_keys=True, ensure_ascii=False, default=repr)
+        if text not in keys:
+            keys[text] = f"e{len(keys) + 1}"
+            environments[keys[text]] = dict(environment)
+        return keys[text]
+
+    doc = {
         "schema": SCHEMA,
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "environment": dict(environment),
-        "results": list(results),
-        "errors": list(errors),
+        "created": _now(),
+        "environments": environments,
+        "results": [{**result, "environment": key(environment)} for result, environment in results],
+        "errors": [{**{k: v for k, v in error.items() if k != "environment"},
+                    **({"environment": key(environment)} if environment is not None else {})}
+                   for error, environment in errors],
     }
+    if interrupted:
+        doc["interrupted"] = True
+    return doc
 
 
 # --- JSON files ----------------------------------------------------------------
@@ -73,6 +116,11 @@ def _check_size(data: bytes | str, max_bytes: int, what: str) -> None:
 
 def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> dict:
     """Parse and validate a results document from JSON bytes or text."""
+    return loads_checked(data, max_bytes=max_bytes).document
+
+
+def loads_checked(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Checked:
+    """``loads``, with the notices of ``check_document`` (fields left out, a newer minor version)."""
     if not isinstance(data, (bytes, str)):
         raise TypeError(f"loads() takes bytes or str, not {type(data).__name__}")
     _check_size(data, max_bytes, "data")
@@ -95,7 +143,7 @@ def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> dict:
         ) from None
     except RecursionError:
         raise ResultsError("not accepted: JSON nested too deeply to read") from None
-    return validate_document(doc)
+    return check_document(doc)
 
 
 def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> dict:
@@ -138,43 +186,17 @@ def dump(doc: dict, path: str | os.PathLike) -> None:
 
 
 def merge_documents(docs: list[dict]) -> dict:
-    """Join the documents of one run that spans several backend processes.
+    """Join documents (of one run's backend processes, or of several machines) into one.
 
-    Results and errors are concatenated in order. Environments are merged: objects
-    key by key (later documents win for scalars), ``devices`` lists as a union by
-    ``"id"``. ``created`` is the time of the merge.
+    Results and errors are concatenated in order, each keeping its own environment
+    (identical environments are kept once). ``created`` is the time of the merge; the
+    result is ``interrupted`` if any document was.
     """
     checked = [validate_document(doc) for doc in docs]
-    environment: dict = {}
-    for doc in checked:
-        environment = _merge_objects(environment, doc["environment"])
-    merged = make_document(
-        [result for doc in checked for result in doc["results"]],
-        environment,
-        [error for doc in checked for error in doc["errors"]],
+    merged = document_of(
+        [(result, environment_of(doc, result)) for doc in checked for result in doc["results"]],
+        [(error, environment_of(doc, error) if error.get("environment") else None)
+         for doc in checked for error in doc["errors"]],
+        interrupted=any(doc.get("interrupted") for doc in checked),
     )
     return validate_document(merged)
-
-
-def _merge_objects(base: dict, update: dict) -> dict:
-    merged = dict(base)
-    for key, value in update.items():
-        old = merged.get(key)
-        if key == "devices" and isinstance(old, list) and isinstance(value, list):
-            merged[key] = _union_devices(old, value)
-        elif isinstance(old, dict) and isinstance(value, dict):
-            merged[key] = _merge_objects(old, value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _union_devices(devices: list, more: list) -> list:
-    union = list(devices)
-    for device in more:
-        same = [i for i, known in enumerate(union) if "id" in device and known.get("id") == device["id"]]
-        if same:
-            union[same[0]] = _merge_objects(union[same[0]], device)
-        elif device not in union:
-            union.append(device)
-    return union

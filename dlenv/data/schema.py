@@ -1,13 +1,22 @@
-"""The results format ``dlenv.results/1`` as pydantic models: what is checked, and its JSON Schema.
+"""The results format ``dlenv.results/2`` as pydantic models: what is checked, and its JSON Schema.
 
-A document is ``{"schema", "created", "environment", "results": [...], "errors": [...]}``.
+A document is ``{"schema", "created", "environments": {key: environment}, "results": [...],
+"errors": [...]}`` (and ``"interrupted": true`` when the run was stopped early). Each result
+names the environment that measured it by its key (``"environment": "e1"``), so one file
+holds results from several machines, each with its own; an error may name one too.
+Version 1 files (one ``"environment"`` for the whole document) are still read: that
+environment becomes every result's. A later minor version (``dlenv.results/2.1``) is read
+too, with a notice; a later major version is refused ("made by a newer dlenv: upgrade").
+
 ``validate_document`` checks one (decoded from JSON, or built in Python) and returns a
-normalised copy, or raises ``ResultsError`` whose problems each start with the path of the
-field at fault and say what was found and what is allowed::
+normalised copy (always version 2), or raises ``ResultsError`` whose problems each start
+with the path of the field at fault and say what was found and what is allowed::
 
     results[3].median_s: must be a finite number > 0, got NaN
 
-It is called where data comes in (a file, an upload, a worker's reply) and before writing.
+``check_document`` does the same and also returns notices: what was read but left out (a
+field this dlenv does not know, from a newer dlenv) or read leniently. It is called where
+data comes in (a file, an upload, a worker's reply) and before writing.
 ``python -m dlenv.data.schema`` prints the JSON Schema (``docs/results.schema.json``).
 """
 
@@ -16,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -32,7 +41,8 @@ from dlenv.data.fields import (
     SIZE_PARAMS,
     Count,
     Device,
-    Environment,
+    EnvironmentKey,
+    Environments,
     ExtraName,
     ExtraValue,
     Flag,
@@ -51,17 +61,20 @@ from dlenv.data.fields import (
     refuse,
     timestamp_or_none,
 )
+from dlenv.data.versions import from_v1, leave_out_unknown, v1_path
 from dlenv.vocab import BACKENDS, DTYPES, PEAK_SOURCES, TIMINGS, WORKLOADS
 
 # Also read from here by the other modules of dlenv.data.
-__all__ = ["INT_LIMIT", "MAX_BYTES", "MAX_TEXT", "PARAM_PREFIX", "SCHEMA", "Document", "Error", "Result",
-           "ResultsError", "UnreadableNumber", "json_schema", "timestamp_or_none", "validate_document"]
+__all__ = ["INT_LIMIT", "MAX_BYTES", "MAX_TEXT", "PARAM_PREFIX", "SCHEMA", "Checked", "Document", "Error", "Result",
+           "ResultsError", "UnreadableNumber", "check_document", "json_schema", "timestamp_or_none",
+           "validate_document"]
 
-SCHEMA = "dlenv.results/1"
+VERSION = 2
 SCHEMA_PREFIX = "dlenv.results/"
-READABLE_VERSIONS = {1}
+SCHEMA = f"{SCHEMA_PREFIX}{VERSION}"
+READABLE_VERSIONS = {1, 2}
 
-_SCHEMA_VERSION = re.compile(re.escape(SCHEMA_PREFIX) + r"([1-9][0-9]{0,8})")
+_SCHEMA_VERSION = re.compile(re.escape(SCHEMA_PREFIX) + r"([1-9][0-9]{0,8})(?:\.([0-9]{1,9}))?")
 
 
 class ResultsError(ValueError):
@@ -128,6 +141,7 @@ class Result(_Record):
     started_at: UtcTimestamp | None = Field(None, description="When the timed region started (UTC).")
     ended_at: UtcTimestamp | None = Field(None, description="When the timed region ended (UTC).")
     note: Text | None = None
+    environment: EnvironmentKey = Field(description="The key of the environment that measured it.")
 
     @field_validator("params")
     @classmethod
@@ -171,19 +185,40 @@ class Error(_Record):
     backend: choice(BACKENDS) | None = None
     device: Device | None = None
     hint: Text | None = None
+    environment: EnvironmentKey | None = Field(None, description="The key of the environment it failed in.")
 
 
 class Document(BaseModel):
-    """A dlenv results file."""
+    """A dlenv results file: results from one or more machines, each naming its environment.
 
-    model_config = ConfigDict(strict=True, extra="forbid", hide_input_in_errors=True,
-                              title="dlenv results (dlenv.results/1)")
+    Fields this dlenv does not know are left out when read (with a notice): a newer dlenv
+    may add optional ones. Version 1 files (one top-level ``environment``) are read too.
+    """
+
+    model_config = ConfigDict(strict=True, extra="ignore", hide_input_in_errors=True,
+                              title=f"dlenv results ({SCHEMA})")
 
     schema_: Literal[SCHEMA] = Field(alias="schema")
     created: Timestamp = Field(description="When the file was written (ISO 8601, UTC).")
-    environment: Environment
+    environments: Environments = Field(description="The machines and software that measured, by key; "
+                                                   "each result names its own.")
     results: list[Result] = Field(max_length=MAX_RESULTS)
     errors: list[Error] = Field(max_length=MAX_ERRORS)
+    interrupted: Flag | None = Field(None, description="true: the run was stopped before all of its "
+                                                       "measurements finished.")
+
+    @field_validator("results", "errors")
+    @classmethod
+    def _environments_known(cls, records: list, info: ValidationInfo) -> list:
+        environments = info.data.get("environments")
+        if environments is None:  # refused itself: its keys are unknown
+            return records
+        for index, record in enumerate(records):
+            if record.environment is not None and record.environment not in environments:
+                known = ", ".join(describe(key) for key in list(environments)[:10]) or "none"
+                raise refuse(f"{describe(record.environment)} is not a key of environments (it has {known})",
+                             f"[{index}].environment")
+        return records
 
     @field_validator("results", "errors", mode="before")
     @classmethod
@@ -199,13 +234,23 @@ class Document(BaseModel):
 # --- checking ------------------------------------------------------------------------
 
 _TOP_FIELDS = tuple(field.alias or name for name, field in Document.model_fields.items())
+_V1_TOP_FIELDS = ("schema", "created", "environment", "results", "errors")
+_RECORD_FIELDS = {"results": set(Result.model_fields), "errors": set(Error.model_fields)}
 # More than this many pydantic errors (a file of 100,000 empty records): the records are
 # checked again one at a time, up to MAX_PROBLEMS problems, instead of reading them all.
 _MANY_ERRORS = 1_000
 
 
-def _check_schema(doc: object) -> None:
-    """Refuse other files and other versions before reading any field by its meaning."""
+class Checked(NamedTuple):
+    """A checked document (always version 2) and what to tell whoever handed it in."""
+
+    document: dict
+    notices: list[str]
+
+
+def _check_schema(doc: object) -> tuple[int, int | None]:
+    """Refuse other files and other versions before reading any field by its meaning;
+    return the (major, minor) version."""
     if not isinstance(doc, dict):
         raise ResultsError(f"document: must be a JSON object, got {describe(doc)}")
     if "schema" not in doc:
@@ -216,27 +261,44 @@ def _check_schema(doc: object) -> None:
                            "this is not a dlenv results document")
     match = _SCHEMA_VERSION.fullmatch(schema)
     if match is None:
-        raise ResultsError(f"schema: {describe(schema)} has no valid version number")
-    if int(match.group(1)) not in READABLE_VERSIONS:
-        readable = ", ".join(f"{SCHEMA_PREFIX}{v}" for v in sorted(READABLE_VERSIONS))
+        raise ResultsError(f"schema: {describe(schema)} has no valid version number (like {SCHEMA})")
+    major = int(match.group(1))
+    if major not in READABLE_VERSIONS:
+        readable = " and ".join(f"{SCHEMA_PREFIX}{v}" for v in sorted(READABLE_VERSIONS))
+        if major > VERSION:
+            raise ResultsError(f"schema: {schema} was made by a newer dlenv; this dlenv reads {readable}: "
+                               "upgrade dlenv (pip install -U dlenv) to read it")
         raise ResultsError(f"unknown schema version {schema}; this dlenv reads {readable}")
+    return major, None if match.group(2) is None else int(match.group(2))
 
 
-def validate_document(doc: object) -> dict:
-    """Check a decoded document against the schema; return a normalised copy.
+def check_document(doc: object) -> Checked:
+    """Check a decoded document against the schema; return a normalised copy and notices.
 
-    Normalised: ints where floats are expected become floats; optional fields stay absent
-    when absent. Raises ``ResultsError`` with up to MAX_PROBLEMS problems, each naming its field.
+    Normalised: version 2; ints where floats are expected become floats; optional fields
+    stay absent when absent; fields this dlenv does not know are left out (said in a notice).
+    Raises ``ResultsError`` with up to MAX_PROBLEMS problems, each naming its field.
     """
-    _check_schema(doc)
+    major, minor = _check_schema(doc)
+    doc, notices = leave_out_unknown(doc, _V1_TOP_FIELDS if major == 1 else _TOP_FIELDS, _RECORD_FIELDS)
+    if minor is not None:
+        notices.insert(0, f"schema {doc['schema']} is from a newer dlenv; read as {SCHEMA_PREFIX}{major}")
+    doc = from_v1(doc, SCHEMA) if major == 1 else {**doc, "schema": SCHEMA}
     try:
         checked = Document.model_validate(doc)
     except ValidationError as error:
         problems = _problems(error) if error.error_count() <= _MANY_ERRORS else _problems_one_by_one(doc)
+        if major == 1:
+            problems = [v1_path(problem) for problem in problems]
         raise ResultsError(problems[:MAX_PROBLEMS], stopped_early=len(problems) > MAX_PROBLEMS) from None
     except RecursionError:  # not reached by JSON files (the reader refuses deep nesting first)
         raise ResultsError("document: nested too deeply to check") from None
-    return checked.model_dump(by_alias=True, exclude_unset=True)
+    return Checked(checked.model_dump(by_alias=True, exclude_unset=True), notices)
+
+
+def validate_document(doc: object) -> dict:
+    """``check_document``'s document, without its notices."""
+    return check_document(doc).document
 
 
 def _path(loc: tuple) -> str:
@@ -261,8 +323,6 @@ def _problems(error: ValidationError, prefix: tuple = ()) -> list[str]:
             problems.append(f"{_path(loc)}{item['ctx']['where']}: {item['ctx']['message']}")
         elif kind == "missing":
             problems.append(f"{_path(loc)}: required field is missing")
-        elif kind == "extra_forbidden":
-            problems.append(f"{_path(loc)}: unknown top-level field; expected only {', '.join(_TOP_FIELDS)}")
         elif kind in ("model_type", "model_attributes_type"):
             problems.append(f"{_path(loc)}: must be an object, got {describe(item.get('input'))}")
         else:  # not expected: every field type explains its refusals

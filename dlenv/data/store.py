@@ -13,7 +13,7 @@ Guarantees:
 * The schema is created, and upgraded from older versions, by ``Store()``
   (table ``dlenv_schema`` holds the version; each upgrade is one transaction).
 * Each save is one transaction: a failure leaves the database as it was.
-* Results are stored once: each has a content hash (its canonical JSON plus its
+* Results are stored once: each has a content hash (its canonical JSON plus its own
   environment's hash) under a unique index, inserted with ``ON CONFLICT DO NOTHING``
   so two writers saving the same result do not fail either.
 * Several writers at once (browser sessions, the CLI) are safe: PostgreSQL locks
@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,7 @@ from dlenv.data.database import (
     explain,
     parse_url,
 )
-from dlenv.data.files import read_results
+from dlenv.data.files import read_file
 from dlenv.data.schema import MAX_BYTES
 from dlenv.data.store_rows import FRAME_COLUMNS, environment_columns, sha256, to_frame, unique_rows, utc
 from dlenv.data.store_schema import (
@@ -83,11 +83,13 @@ _FILTERS = ("workload", "backend", "device", "dtype", "machine", "timing")
 
 @dataclass(frozen=True)
 class SaveReport:
-    """What one save did: results added, results already stored, the environment's id."""
+    """What one save did: results added, results already stored, the ids of the environments
+    its results name, and notices about the file (``files.read_file``: fields left out...)."""
 
     added: int
     duplicates: int
-    environment_id: int
+    environment_ids: tuple[int, ...]
+    notices: tuple[str, ...] = ()
 
 
 class Store:
@@ -148,33 +150,38 @@ class Store:
                      reference: bool = False) -> SaveReport:
         """Store an uploaded results file, JSON or CSV (by suffix, else by content).
 
-        A bad file raises ResultsError and stores nothing.
+        A bad file raises ResultsError and stores nothing. The report's ``notices`` say what
+        was read leniently (a spreadsheet's CSV) or left out (fields from a newer dlenv).
         """
-        return self._save(read_results(data, filename), source=source, reference=reference)
+        document, notices = read_file(data, filename)
+        report = self._save(document, source=source, reference=reference)
+        return replace(report, notices=tuple(notices))
 
     def _save(self, doc: dict, *, source: str, reference: bool) -> SaveReport:
-        """Store a validated document in one transaction."""
+        """Store a validated document in one transaction; each result with its own environment."""
         if not isinstance(source, str) or not 0 < len(source) <= MAX_SOURCE or "\x00" in source:
             raise ValueError(f"source must be a text of 1 to {MAX_SOURCE} characters, got {source!r}")
-        environment = doc["environment"]
-        env_json = canonical_json(environment)
-        env_hash = sha256(env_json)
-        rows = unique_rows(doc, env_hash)
+        named = dict.fromkeys(result["environment"] for result in doc["results"])  # in order, each once
+        env_json = {key: canonical_json(doc["environments"][key]) for key in named}
+        env_hashes = {key: sha256(text) for key, text in env_json.items()}
+        rows = unique_rows(doc, env_hashes)
         with self._errors(), self._writer.begin() as conn:
-            env_id = self._environment_id(conn, environment, env_json, env_hash, doc["created"])
+            env_ids = {key: self._environment_id(conn, doc["environments"][key], key, env_json[key], env_hashes[key],
+                                                 doc["created"]) for key in named}
             added = 0
             for start in range(0, len(rows), BATCH_ROWS):
-                batch = [{**row, "environment_id": env_id, "source": source, "reference": reference}
-                         for row in rows[start:start + BATCH_ROWS]]
+                batch = [{**row, "environment_id": env_ids[key], "source": source, "reference": reference}
+                         for key, row in rows[start:start + BATCH_ROWS]]
                 added += _insert_rows(conn, batch)
             if reference:
-                _mark_reference(conn, [row["hash"] for row in rows])
-        return SaveReport(added=added, duplicates=len(doc["results"]) - added, environment_id=env_id)
+                _mark_reference(conn, [row["hash"] for _, row in rows])
+        return SaveReport(added=added, duplicates=len(doc["results"]) - added,
+                          environment_ids=tuple(dict.fromkeys(env_ids.values())))
 
     @staticmethod
-    def _environment_id(conn: Connection, environment: dict, env_json: str, env_hash: str,
+    def _environment_id(conn: Connection, environment: dict, key: str, env_json: str, env_hash: str,
                         created: str) -> int:
-        machine, runtime = environment_columns(environment)
+        machine, runtime = environment_columns(environment, key)
         conn.execute(_insert_ignoring_duplicates(conn, ENVIRONMENTS).values(
             hash=env_hash, machine=machine, runtime=runtime, json=env_json,
             # When the document that first brought this environment was written.
@@ -207,19 +214,17 @@ class Store:
         return self._frame(query.limit(limit) if limit is not None else query)
 
     def document(self, ids: list[int] | None = None) -> dict:
-        """Stored results as a valid dlenv.results/1 document (the whole store by default).
-
-        Results with different environments are merged with ``results.merge_documents``.
-        """
+        """Stored results as a valid results document (the whole store by default), in the
+        order of ``ids``; each result keeps the environment it was stored with."""
         with self._errors(), self._engine.connect() as conn:
             rows = _records(conn, ids)
-        groups: dict[int, tuple[dict, list[dict]]] = {}
+        environments: dict[int, dict] = {}
+        pairs = []
         for env_id, env_json, record_json in rows:
-            groups.setdefault(env_id, (json.loads(env_json), []))[1].append(json.loads(record_json))
-        docs = [rs.make_document(records, environment) for environment, records in groups.values()]
-        if not docs:
-            return rs.validate_document(rs.make_document([], {}))
-        return rs.validate_document(docs[0]) if len(docs) == 1 else rs.merge_documents(docs)
+            if env_id not in environments:
+                environments[env_id] = json.loads(env_json)
+            pairs.append((json.loads(record_json), environments[env_id]))
+        return rs.validate_document(rs.document_of(pairs))
 
     def _select(self, filters: dict[str, Any]) -> sa.Select:
         query = sa.select(*_frame_columns(), RESULTS.c.params_json).join_from(

@@ -1,7 +1,7 @@
 """What a result becomes in the store's tables, and what a query's rows become again.
 
-A result is stored once: its row has a content hash (its canonical JSON plus its
-environment's hash) under a unique index. A few fields are copied into columns so that
+A result is stored once: its row has a content hash (its canonical JSON, without the key
+naming its environment, plus its own environment's hash) under a unique index. A few fields are copied into columns so that
 filters and tables need not parse ``record_json``; the result itself is kept whole there.
 """
 
@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from dlenv.data.database import canonical_json
+from dlenv.data.fields import key_path
 from dlenv.data.schema import ResultsError
 from dlenv.data.store_schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, MAX_INDEXED_TEXT, TEXT_COLUMNS
 from dlenv.data.tables import machine_name, measured_at
@@ -71,6 +72,8 @@ def _measured_at(result: dict, fallback: datetime) -> datetime:
 
 
 def _result_row(result: dict, env_machine: str, fallback_time: datetime, env_hash: str, index: int) -> dict:
+    # Without its environment's key: that is only a name within one file.
+    result = {key: value for key, value in result.items() if key != "environment"}
     record = canonical_json(result)
     machine = result["machine"] if isinstance(result.get("machine"), str) else env_machine
     row = {name: result.get(name) for name in (*FLOAT_COLUMNS, *INT_COLUMNS, *BOOL_COLUMNS, *TEXT_COLUMNS)}
@@ -89,26 +92,32 @@ def _result_row(result: dict, env_machine: str, fallback_time: datetime, env_has
     return row
 
 
-def unique_rows(doc: dict, env_hash: str) -> list[dict]:
-    """Rows to insert, each content hash once (a document may repeat a result)."""
-    rows: dict[str, dict] = {}
-    env_machine = environment_columns(doc["environment"])[0]
-    # The time to_dataframe shows for a result without its own measured_at.
-    fallback_time = utc(measured_at(doc)) or datetime.now(timezone.utc).replace(tzinfo=None)
+def unique_rows(doc: dict, env_hashes: dict[str, str]) -> list[tuple[str, dict]]:
+    """(environment key, row) to insert, each content hash once (a document may repeat a
+    result); ``env_hashes`` holds the hash of each environment the results name."""
+    rows: dict[str, tuple[str, dict]] = {}
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    per_environment = {}
+    for key in env_hashes:
+        environment = doc["environments"][key]
+        # The time to_dataframe shows for a result without its own measured_at.
+        per_environment[key] = (environment_columns(environment, key)[0], utc(measured_at(doc, environment)) or now)
     for index, result in enumerate(doc["results"]):
-        row = _result_row(result, env_machine, fallback_time, env_hash, index)
-        rows.setdefault(row["hash"], row)
+        key = result["environment"]
+        row = _result_row(result, *per_environment[key], env_hashes[key], index)
+        rows.setdefault(row["hash"], (key, row))
     return list(rows.values())
 
 
-def environment_columns(environment: dict) -> tuple[str, str | None]:
-    """(machine, runtime) of an environment, as stored in its columns."""
+def environment_columns(environment: dict, key: str) -> tuple[str, str | None]:
+    """(machine, runtime) of the environment ``key``, as stored in its columns."""
     # The same name to_dataframe shows (hostname, machine, cpu...).
     machine = machine_name(environment)[:MAX_INDEXED_TEXT]
     runtime = environment.get("runtime")
     runtime = runtime[:MAX_INDEXED_TEXT] if isinstance(runtime, str) else None
-    check_storable(machine, "environment.machine")
-    check_storable(runtime, "environment.runtime")
+    where = f"environments{key_path(key)}"
+    check_storable(machine, f"{where}.machine")
+    check_storable(runtime, f"{where}.runtime")
     return machine, runtime
 
 

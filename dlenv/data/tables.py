@@ -12,7 +12,6 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from dlenv.data.schema import (
@@ -20,7 +19,6 @@ from dlenv.data.schema import (
     MAX_BYTES,
     MAX_TEXT,
     PARAM_PREFIX,
-    SCHEMA,
     Result,
     ResultsError,
     timestamp_or_none,
@@ -48,8 +46,12 @@ def _base_type(annotation: object) -> object:
     return str if origin is typing.Literal else origin or annotation
 
 
-_FIELD_TYPES = {name: _base_type(field.annotation) for name, field in Result.model_fields.items()}
-_REQUIRED = [name for name, field in Result.model_fields.items() if field.is_required()]
+# A result's "environment" (a key) is not a column: its environment's machine and os are.
+_FIELD_TYPES = {name: _base_type(field.annotation) for name, field in Result.model_fields.items()
+                if name != "environment"}
+_REQUIRED = [name for name, field in Result.model_fields.items() if field.is_required() and name in _FIELD_TYPES]
+# Columns of a table that describe the environment, not the result.
+_ENVIRONMENT_COLUMNS = ("machine", "os")
 _INT_FIELDS = [name for name, kind in _FIELD_TYPES.items() if kind is int]
 _FLOAT_FIELDS = [name for name, kind in _FIELD_TYPES.items() if kind is float]
 _BOOL_FIELDS = [name for name, kind in _FIELD_TYPES.items() if kind is bool]
@@ -86,33 +88,48 @@ def machine_name(environment: dict) -> str:
     )
 
 
-def measured_at(doc: dict) -> str:
-    """When a document's results were measured, for those without a time of their own:
-    the environment's ``time`` or ``collected_at``, else when the file was written."""
+def environment_of(doc: dict, record: dict) -> dict:
+    """The environment a validated document's result (or error) names; {} if it names none."""
+    key = record.get("environment")
+    return doc["environments"].get(key, {}) if isinstance(key, str) else {}
+
+
+def measured_at(doc: dict, environment: dict) -> str:
+    """When results were measured, for those without a time of their own: their
+    environment's ``time`` or ``collected_at``, else when the file was written."""
     # dlenv.measure.environment.collect writes "collected_at"; other writers may say "time".
-    times = [timestamp_or_none(doc["environment"].get(key)) for key in ("time", "collected_at")]
+    times = [timestamp_or_none(environment.get(key)) for key in ("time", "collected_at")]
     return next((time for time in times if time), doc["created"])
+
+
+def _environment_cells(doc: dict) -> dict[str, dict]:
+    """Each environment key's ``machine``, ``os`` and ``measured_at`` cells, capped and checked
+    so that a table written to CSV reads back as valid results."""
+    cells = {}
+    for key, environment in doc["environments"].items():
+        os_name = _os_name(environment)
+        cells[key] = {"machine": machine_name(environment)[:MAX_TEXT], "os": os_name[:MAX_TEXT] if os_name else None,
+                      "measured_at": measured_at(doc, environment)}
+    return cells
 
 
 # --- a DataFrame ---------------------------------------------------------------------
 
 
 def to_dataframe(doc: dict) -> pandas.DataFrame:
-    """One row per result: the result fields, ``param_<name>`` columns, and the
-    environment columns ``machine``, ``os``, ``measured_at`` (a result's own field
-    of that name wins, so a table read back from CSV keeps its values).
+    """One row per result: the result fields, ``param_<name>`` columns, and the columns
+    ``machine``, ``os``, ``measured_at`` of the result's own environment (a result's own
+    field of that name wins: a version 1 table read back from CSV kept them there).
     """
     import pandas as pd
 
     doc = validate_document(doc)
-    os_name = _os_name(doc["environment"])
-    # Capped and checked so that a table written to CSV reads back as valid results.
-    fallback = {"machine": machine_name(doc["environment"])[:MAX_TEXT],
-                "os": os_name[:MAX_TEXT] if os_name else None, "measured_at": measured_at(doc)}
+    environment_cells = _environment_cells(doc)
     # param_columns: column -> its values (to pick a dtype); extra_columns: an ordered set.
     rows, param_columns, extra_columns = [], {}, {}
     for result in doc["results"]:
-        row = {key: value for key, value in result.items() if key != "params"}
+        fallback = environment_cells[result["environment"]]
+        row = {key: value for key, value in result.items() if key not in ("params", "environment")}
         for name, value in result["params"].items():
             row[PARAM_PREFIX + name] = value
             param_columns.setdefault(PARAM_PREFIX + name, []).append(value)
@@ -247,9 +264,10 @@ def _check_size(text: str, max_bytes: int) -> bytes:
 def from_csv(text: str, *, max_bytes: int = MAX_BYTES) -> dict:
     """Read a CSV written by ``to_csv`` back into a validated document.
 
-    The environment is only ``{"source": "csv"}``; ``machine``/``os`` columns come
-    back as extra result fields. Param types are read from the text, so a string
-    param that looks like a number comes back as a number.
+    Each distinct (``machine``, ``os``) of the rows becomes an environment
+    ``{"machine": ..., "os": ..., "source": "csv"}`` of its results, so a table of several
+    machines reads back as several machines. Param types are read from the text, so a
+    string param that looks like a number comes back as a number.
     """
     import pandas as pd
 
@@ -268,7 +286,12 @@ def from_csv(text: str, *, max_bytes: int = MAX_BYTES) -> dict:
     results = []
     for cells in frame.itertuples(index=False, name=None):
         result: dict = {"params": {}}
+        environment = {"source": "csv"}
         for column, cell in zip(columns, cells):
+            if column in _ENVIRONMENT_COLUMNS:
+                if cell:
+                    environment[column] = _unneutralise(cell)
+                continue
             read = _CSV_FIELDS.get(column)
             value = read(cell) if read else _cell_scalar(cell)
             if value is None and column not in _REQUIRED:
@@ -277,7 +300,7 @@ def from_csv(text: str, *, max_bytes: int = MAX_BYTES) -> dict:
                 result["params"][column[len(PARAM_PREFIX):]] = value
             else:
                 result[column] = value
-        results.append(result)
-    created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return validate_document({"schema": SCHEMA, "created": created, "environment": {"source": "csv"},
-                              "results": results, "errors": []})
+        results.append((result, environment))
+    from dlenv.data.results import document_of  # results imports this module
+
+    return validate_document(document_of(results))

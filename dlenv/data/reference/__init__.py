@@ -1,13 +1,14 @@
 """Reference results shipped with dlenv: measured sets to compare a run against.
 
-Each set is one results file (``dlenv.results/1``) in this folder, named
-``<name>.json``. Its environment is the full record of the machine that measured it,
+Each set is one results file (``dlenv.results/2``) in this folder, named
+``<name>.json``. Its one environment is the full record of the machine that measured it,
 with ``machine`` starting with ``"reference:"`` and a ``reference`` object holding a
 ``title`` and the ``commands`` that produced it::
 
     from dlenv.data import reference
     for name in reference.names():
-        print(name, reference.load(name)["environment"]["reference"]["title"])
+        [environment] = reference.load(name)["environments"].values()
+        print(name, environment["reference"]["title"])
 
 Files are read with ``importlib.resources``, so this works from a wheel as well as a
 checkout, and every file is validated (``dlenv.data.results.load``) before it is returned.
