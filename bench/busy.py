@@ -19,7 +19,7 @@ that window is printed with each trial, and a trial that found no quiet window i
 The target: busy loop (pinned or not) flagged in at least 9 of 10 trials, quiet in at
 most 1 of 10.
 
-Usage: python bench/busy.py [--trials 10] [--wait 20]
+Usage: python bench/busy.py [--trials 10] [--wait 20] [--conditions quiet,busy loop]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import time
 
 import psutil
 
-from dlenv.measure.contention import BUSY_SHARE, Probe
+from dlenv.measure.contention import BUSY_CPUS, Probe, busy_share
 from dlenv.measure.workloads import Matmul
 from dlenv.serve.limits import Limits
 from dlenv.serve.plan import Plan
@@ -87,17 +87,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--wait", type=float, default=20.0, help="most seconds to wait for a quiet window")
+    parser.add_argument("--conditions", default=",".join(CONDITIONS), help="which, comma-separated")
     args = parser.parse_args()
-    print(f"{psutil.cpu_count()} CPUs, busy above {BUSY_SHARE:.0%} of the machine's CPU time "
-          f"(other programs + steal)", flush=True)
+    conditions = {name: CONDITIONS[name] for name in args.conditions.split(",")}
+    print(f"{psutil.cpu_count()} CPUs, busy above {BUSY_CPUS} CPUs' worth = {busy_share(psutil.cpu_count()):.1%} "
+          "of the machine's CPU time (other programs + steal)", flush=True)
     runner = Runner(Limits(max_matmul=2**16, max_model_bytes=2**62))
     plan = Plan((Matmul.square(256),), budget_s=0.3)
-    rows: dict[str, list[dict]] = {name: [] for name in CONDITIONS}
+    rows: dict[str, list[dict]] = {name: [] for name in conditions}
     started = time.monotonic()
     try:
         runner.submit(plan).wait()  # the worker starts once, outside the trials
         for trial in range(1, args.trials + 1):
-            for name, (duty, pinned) in CONDITIONS.items():
+            for name, (duty, pinned) in conditions.items():
                 before, waited = wait_for_quiet(args.wait)
                 competitor = start_competitor(duty, pinned)
                 try:

@@ -50,7 +50,7 @@ def test_another_programs_busy_loop_is_counted(other_program):
     assert child_used >= 0.25 * seen.seconds  # it did run
     # Everything the child used is in the other programs' share (10 ms accounting ticks).
     assert seen.other_cpu_share * capacity >= child_used - 0.05
-    assert seen.other_cpu_share > contention.BUSY_SHARE and seen.busy
+    assert seen.other_cpu_share > contention.busy_share(seen.cpus) and seen.busy
     record = seen.to_dict()
     assert record["busy"] is True and 0 < record["other_cpu_share"] <= 1
     assert record["load_avg_1m"] is not None and record["load_avg_1m"] >= 0
@@ -72,9 +72,11 @@ def test_our_own_work_is_not_counted():
     finally:
         child.kill()
         child.wait()
-    assert seen.own_cpu_share * seen.cpus >= 0.8  # at least a CPU's worth of our own work
-    # What every process used (at most the whole machine) = ours + others': ours is not in others'.
-    assert seen.own_cpu_share + seen.other_cpu_share <= 1.06
+    # Our two spinners got a real share, even when others' work squeezes them.
+    assert seen.own_cpu_share >= 0.1
+    # What every process used (at most the whole machine) = ours + others'. Were ours counted
+    # as others', the sum would exceed the machine by our share (10 ms accounting ticks allowed).
+    assert seen.own_cpu_share + seen.other_cpu_share <= 1.05
 
 
 def test_a_result_measured_beside_a_busy_loop_is_flagged_and_the_table_says_so(tmp_path):
@@ -90,7 +92,7 @@ def test_a_result_measured_beside_a_busy_loop_is_flagged_and_the_table_says_so(t
     assert done.returncode == 0, done.stderr[-2000:]
     [result] = results.load(out)["results"]
     assert result["busy"] is True
-    assert result["other_cpu_share"] > contention.BUSY_SHARE
+    assert result["other_cpu_share"] > contention.busy_share(psutil.cpu_count())
     assert result["steal_share"] is None or 0 <= result["steal_share"] <= 1
     assert result["load_avg_1m"] >= 0
     row = next(line for line in done.stdout.splitlines() if "matmul 256" in line)
@@ -104,3 +106,23 @@ def test_the_busy_line_names_the_share_and_how_many():
     assert table.busy_line([quiet, {"workload": "matmul"}]) is None  # old files have no busy field
     line = table.busy_line([quiet, {"busy": True, "other_cpu_share": 0.42, "steal_share": 0.03}])
     assert "up to 45% of the CPU" in line and "1 of 2 results" in line
+
+
+def test_the_banner_shows_above_busy_results_only():
+    from streamlit.testing.v1 import AppTest
+
+    def page(busy: list, lang: str) -> None:
+        import pandas as pd
+
+        from dlenv.ui import show
+
+        show.busy_warning(pd.DataFrame({"busy": busy, "other_cpu_share": [0.02, 0.37][:len(busy)],
+                                        "steal_share": [0.0, 0.01][:len(busy)]}), lang)
+
+    at = AppTest.from_function(page, args=([False, True], "en")).run()
+    assert len(at.warning) == 1
+    assert "1 of 2 results" in at.warning[0].value and "up to 38%" in at.warning[0].value
+    at = AppTest.from_function(page, args=([False, True], "ko")).run()
+    assert "최대 38%" in at.warning[0].value
+    assert not AppTest.from_function(page, args=([False, False], "en")).run().warning
+    assert not AppTest.from_function(page, args=([None, None], "en")).run().warning  # files without the field

@@ -16,8 +16,11 @@ number on that, for one timed region:
 * ``load_avg_1m``: the 1-minute load average when the region started. Shown for
   context only: it is an average over a minute and counts dlenv's own threads, so it
   does not decide ``busy``.
-* ``busy``: ``other_cpu_share + steal_share`` above ``BUSY_SHARE`` (why that value:
-  docs/benchmarks.md, "Busy machine").
+* ``busy``: other programs plus steal above ``BUSY_CPUS`` of one CPU's worth on
+  average over the region (``busy_share(cpus)`` of the machine: 10% on 2 CPUs). In CPUs,
+  not in a share of the machine, because a measurement that uses every core is held up
+  by one busy core whatever the core count. Why that value: docs/benchmarks.md, "Busy
+  machine".
 
 What it cannot see: a neighbour on the same physical core outside the VM that does not
 show up as steal (docs/benchmarks.md, "Stability"), and memory-bandwidth contention.
@@ -32,7 +35,12 @@ from typing import Any
 
 import psutil
 
-BUSY_SHARE = 0.10  # other programs (plus steal) above 10% of the machine's CPU time -> busy
+BUSY_CPUS = 0.2  # other programs (plus steal) using more than 0.2 of one CPU on average -> busy
+
+
+def busy_share(cpus: int) -> float:
+    """The ``other_cpu_share + steal_share`` above which a region on ``cpus`` CPUs is busy."""
+    return BUSY_CPUS / max(cpus, 1)
 
 _BUSY_FIELDS = ("user", "nice", "system", "irq", "softirq")  # /proc/stat's user already includes guest
 _IDLE_FIELDS = ("idle", "iowait")
@@ -83,7 +91,7 @@ class Contention:
 
     @property
     def busy(self) -> bool:
-        return self.other_cpu_share + (self.steal_share or 0.0) > BUSY_SHARE
+        return self.other_cpu_share + (self.steal_share or 0.0) > busy_share(self.cpus)
 
     def to_dict(self) -> dict[str, Any]:
         """The fields a result record gets (extra scalar fields of the results format)."""
