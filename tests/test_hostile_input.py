@@ -104,24 +104,31 @@ json_tokens = st.one_of(st.sampled_from(RAW_TOKENS), json_values.map(json.dumps)
 # --- a valid document to make hostile ----------------------------------------------------------
 
 def valid_document() -> dict:
-    """Three real results of the shipped CPU reference set (matmul 256 and 512, a CNN), and one error."""
+    """Three real results of the shipped CPU reference set (matmul 256 and 512, a CNN), the first two
+    measured on its machine and the CNN on a second one, timed intervals on the first, and one error."""
     doc = reference.load("cpu-epyc-2vcpu-tensorflow")
-    doc["results"] = [doc["results"][0], doc["results"][2], doc["results"][-1]]
+    first = {**doc["results"][0], "started_at": "2026-11-27T01:23:45.123456Z", "ended_at": "2026-11-27T01:23:46Z"}
+    doc["environments"]["e2"] = {**doc["environments"]["e1"], "machine": "second machine", "runtime": "colab"}
+    doc["results"] = [first, doc["results"][2], {**doc["results"][-1], "environment": "e2"}]
     doc["errors"] = [{"workload": "matmul", "params": {"m": 65536, "n": 65536, "k": 65536}, "backend": "tensorflow",
-                      "device": "cpu:0", "error": "out of memory", "hint": "use a smaller size"}]
+                      "device": "cpu:0", "error": "out of memory", "hint": "use a smaller size", "environment": "e1"}]
+    doc["interrupted"] = True
     return results.validate_document(doc)
 
 
 VALID = valid_document()
-SEED = results.validate_document({**copy.deepcopy(VALID), "environment": {**VALID["environment"], "machine": "seed"}})
+SEED = results.validate_document({**copy.deepcopy(VALID), "environments": {
+    key: {**environment, "machine": f"seed {key}"} for key, environment in VALID["environments"].items()}})
 VALUE, KEY = "@@hostile value@@", "@@hostile key@@"
 PLACES = (
-    [("schema",), ("created",), ("environment",), ("results",), ("errors",), ("new",)]
+    [("schema",), ("created",), ("environments",), ("results",), ("errors",), ("interrupted",), ("new",)]
     + [("results", 0, name) for name in VALID["results"][0]]
-    + [("results", 0, "params", "m"), ("results", 0, "samples_s", 0), ("results", 1, "label"), ("results", 0, "x")]
+    + [("results", 0, "params", "m"), ("results", 0, "samples_s", 0), ("results", 1, "label"), ("results", 0, "x"),
+       ("results", 2, "environment"), ("results", 1, "started_at"), ("results", 1, "ended_at")]
     + [("errors", 0, name) for name in VALID["errors"][0]]
-    + [("environment", "machine"), ("environment", "devices"), ("environment", "devices", 0, "id"),
-       ("environment", "cpu", "name"), ("environment", "collected_at"), ("environment", "x")]
+    + [("environments", "e1"), ("environments", "e2"), ("environments", "e3")]
+    + [("environments", "e1", "machine"), ("environments", "e1", "devices"), ("environments", "e1", "devices", 0, "id"),
+       ("environments", "e1", "cpu", "name"), ("environments", "e1", "collected_at"), ("environments", "e2", "x")]
 )
 
 
@@ -183,6 +190,12 @@ def canonical(record: dict) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
+def with_environments(doc: dict) -> list[str]:
+    """Each result with its own environment in place of the key that names it (keys differ between files)."""
+    return sorted({canonical({**result, "environment": results.environment_of(doc, result)})
+                   for result in doc["results"]})
+
+
 UNKNOWN = object()
 
 
@@ -209,8 +222,9 @@ def assert_upload(data: bytes, name: str, db: Store, folder: Path, accepted: dic
             return
         stored = fresh.document()
         frame = fresh.results()
-    assert stored["environment"] == accepted["environment"]
-    assert sorted(map(canonical, stored["results"])) == sorted(set(map(canonical, accepted["results"])))
+    assert with_environments(stored) == with_environments(accepted)
+    if report.added:  # imported again: nothing new, whatever machines the file holds
+        assert db.import_bytes(data, name).added == 0
     assert set(frame["device_name"]) == {result["device_name"] for result in accepted["results"]}
     labels = {r["label"] for r in accepted["results"] if isinstance(r.get("label"), str) and r["label"]}
     assert labels <= set(frame["label"])
@@ -258,7 +272,9 @@ def test_any_bytes_are_a_document_or_a_clean_refusal_and_nothing_partial_is_save
 @example(("results", 0, "device_name"), json.dumps('=HYPERLINK("http://evil.example","x")'), False)
 @example(("results", 0, "device_name"), json.dumps("\x00"), False)
 @example(("results", 0, "params", "m"), json.dumps("<b>256</b>"), False)  # a text size broke the charts' sort
-@example(("environment", "machine"), json.dumps("x" * 10_000_000), False)
+@example(("environments", "e1", "machine"), json.dumps("x" * 10_000_000), False)
+@example(("results", 2, "environment"), json.dumps("e9"), False)
+@example(("interrupted",), json.dumps("yes"), False)
 @example(("results", 0, "x"), json.dumps("x" * 10_000_000), True)
 @example(("new",), json.dumps("a\nb <img src=x onerror=alert(1)>"), True)
 def test_a_valid_document_with_one_hostile_value_is_loaded_or_refused_cleanly(db, folder, place, token, as_key):
@@ -284,7 +300,7 @@ DEEP_FILES = {
     "10,000 nested objects": '{"a":' * 10_000 + "1" + "}" * 10_000,
     "1,000,000 nested lists": "[" * 1_000_000 + "]" * 1_000_000,
     "100,000 unclosed lists": "[" * 100_000,
-    "deep environment": hostile_document(("environment",), "[" * 10_000 + "]" * 10_000, False).decode(),
+    "deep environment": hostile_document(("environments", "e2"), "[" * 10_000 + "]" * 10_000, False).decode(),
     "deep param": hostile_document(("results", 0, "params", "m"), '{"a":' * 10_000 + "1" + "}" * 10_000, False).decode(),
 }
 
@@ -298,10 +314,12 @@ def test_deep_nesting_is_refused_without_recursion_error(text, db, folder):
     assert_upload(text.encode(), "deep.json", db, folder, None)
 
 
-@pytest.mark.parametrize("place", [("environment",), ("results", 0, "params", "m"), ("results", 0, "x"), ("results",),
-                                   ("environment", "devices")])
+@pytest.mark.parametrize("place", [("environments", "e1"), ("results", 0, "params", "m"), ("results", 0, "x"),
+                                   ("results",), ("environments", "e2", "devices"), ("environments",),
+                                   ("results", 2, "environment"), ("new",)])
 def test_deep_python_values_are_refused_without_recursion_error(place, db):
-    """Built in Python, not parsed: 10,000 levels reach the validator and the store as they are."""
+    """Built in Python, not parsed: 10,000 levels reach the validator and the store as they are.
+    A field this dlenv does not know is left out unread (a notice says so); anything else is refused."""
     TRIED["deep nesting"] += 1
     doc = copy.deepcopy(VALID)
     *parents, last = place
@@ -310,6 +328,11 @@ def test_deep_python_values_are_refused_without_recursion_error(place, db):
         target = target[step]
     target[last] = deep_list(10_000)
     before = db.count()
+    if place in (("results", 0, "x"), ("new",)):
+        checked = results.check_document(doc)
+        assert len(checked.notices) == 1 and "made by a newer dlenv" in checked.notices[0]
+        assert checked.document == VALID
+        return
     with pytest.raises(ResultsError) as refused:
         db.save_document(doc)
     assert_clean_refusal(refused.value)
@@ -338,7 +361,7 @@ def test_csv_export_of_hostile_text_runs_no_formula_and_reads_back_the_same_text
         elif field == "extra":
             result["=" + text] = text  # a formula as a column name too
         elif field == "machine":
-            doc["environment"]["machine"] = text
+            doc["environments"]["e1"]["machine"] = text
         else:
             result[field] = text
     try:
@@ -375,6 +398,37 @@ def test_a_csv_with_one_hostile_cell_is_imported_or_refused_cleanly(db, folder, 
     else:
         accepted = UNKNOWN  # the upload also checks the row lengths
     assert_upload(data, "hostile.csv", db, folder, accepted)
+
+
+@settings_for(60)
+@given(st.lists(st.tuples(hostile_text, hostile_text), min_size=1, max_size=3),
+       st.lists(st.integers(0, 2), min_size=3, max_size=3), st.booleans())
+@example([("e1", "laptop"), ("=cmd", "=HYPERLINK(1)"), ("<b>", "<script>alert(1)</script>")], [0, 1, 2], True)
+@example([("", "x")], [0, 0, 0], False)
+def test_results_of_several_hostile_environments_each_keep_their_own(db, folder, environments, owners, as_csv):
+    """Environments with hostile keys and machine names, the results shared among them at random:
+    refused cleanly, or each result comes back with its own environment (JSON) or machine (CSV)."""
+    TRIED["per-result environments"] += 1
+    doc = copy.deepcopy(VALID)
+    keys = [key for key, _ in environments]
+    doc["environments"] = {key: {**VALID["environments"]["e1"], "machine": machine} for key, machine in environments}
+    for result, owner in zip(doc["results"], owners):
+        result["environment"] = keys[owner % len(keys)]
+    doc["errors"][0]["environment"] = keys[-1]
+    try:
+        text = results.dumps(doc)
+    except ResultsError as error:  # an empty or too long key, a lone surrogate...
+        assert_clean_refusal(error)
+        return
+    accepted = results.loads(text)
+    if not as_csv:
+        assert_upload(text.encode(), "several.json", db, folder, accepted)
+        return
+    table = results.to_csv(accepted)
+    assert formula_cells(table) == []
+    back = results.from_csv(table)
+    assert results.to_dataframe(back)["machine"].tolist() == results.to_dataframe(accepted)["machine"].tolist()
+    assert_upload(table.encode(), "several.csv", db, folder)
 
 
 # --- every CLI flag ---------------------------------------------------------------------------
@@ -710,7 +764,7 @@ MARK = "ZQX"  # put in front of each hostile text, to find it anywhere in a figu
 
 def hostile_frame(text: str):
     doc = copy.deepcopy(VALID)
-    doc["environment"]["machine"] = MARK + text
+    doc["environments"]["e1"]["machine"] = MARK + text
     first = {**doc["results"][0], "label": MARK + text, "device_name": MARK + text, "note": MARK + text}
     first["params"] = {**first["params"], "text": MARK + text}
     gpu = {**first, "device": "gpu:0", "median_s": first["median_s"] / 4, "peak_gflops": 1000.0, "peak_source": "spec"}
