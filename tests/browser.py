@@ -146,6 +146,40 @@ def wait_for_app_run(page, timeout_ms: int = 60_000) -> None:
     page.get_by_test_id("stSkeleton").first.wait_for(state="detached", timeout=timeout_ms)
 
 
+# Records the label of every sidebar navigation link the page ever renders, from before
+# the app's first byte arrives, so a link shown for a moment and then replaced is kept
+# (MutationObserver callbacks run before the browser paints: nothing painted is missed).
+# A link's label is its text without its icon (a material icon is a ligature word).
+_NAV_LABELS = """() => [...document.querySelectorAll("[data-testid='stSidebarNav'] a")].map(link => {
+  const label = link.querySelector("[data-testid='stMarkdownContainer']") || link;
+  return label.textContent.trim();
+})"""
+_NAV_RECORDER = f"""
+window.__dlenvNavLabels = [];
+const labels = {_NAV_LABELS};
+new MutationObserver(() => {{
+  for (const label of labels()) {{
+    if (label && !window.__dlenvNavLabels.includes(label)) window.__dlenvNavLabels.push(label);
+  }}
+}}).observe(document, {{childList: true, subtree: true, characterData: true}});
+"""
+
+
+def record_nav_links(context) -> None:
+    """From now on, pages of ``context`` record every sidebar link label (``nav_links_seen``)."""
+    context.add_init_script(_NAV_RECORDER)
+
+
+def nav_links(page) -> list[str]:
+    """The labels of the sidebar navigation links shown now."""
+    return page.evaluate(f"({_NAV_LABELS})()")
+
+
+def nav_links_seen(page) -> list[str]:
+    """Every sidebar link label ``page`` has rendered since it loaded, first seen first."""
+    return page.evaluate("window.__dlenvNavLabels")
+
+
 def open_app(browser, server: AppServer, lang: str = "en"):
     """A new browser session on the start page, in ``lang``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)

@@ -14,11 +14,15 @@ import pytest
 from browser import (
     PAGES,
     RUN_TIMEOUT_MS,
+    AppServer,
     errors,
     go,
     launch_browser,
+    nav_links,
+    nav_links_seen,
     open_app,
     press,
+    record_nav_links,
     screenshot,
     start_server,
     wait_for_app_run,
@@ -184,3 +188,29 @@ def test_learn_traces_a_graph_and_times_it_three_ways(page):
     assert graph.locator("svg .node").count() >= 10
     assert {"eager", "graph", "XLA"} <= svg_texts(page, ".xtick")
     screenshot(page, "learn-traced")
+
+
+@pytest.mark.parametrize(("path", "title_key"), [("matmul", "mm_title"), ("", "env_title")])
+def test_a_fresh_server_shows_the_app_navigation_at_once(browser, tmp_path_factory, path, title_key):
+    # A fresh server's first session, opened at a page URL (a browser reconnecting after
+    # a restart, a bookmark when Streamlit Cloud wakes the app) or at the start page:
+    # Streamlit's pages-folder mode must never show, not even its file-name links for a
+    # moment (dlenv/ui/state.py explains that mode).
+    fresh = AppServer(tmp_path_factory.mktemp("fresh-data")).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        record_nav_links(context)
+        page = context.new_page()
+        page.goto(f"{fresh.url}/{path}")
+        # The page's own title first: before the first run starts the script state reads "notRunning".
+        page.locator("h1", has_text=t(title_key, "en")).wait_for(timeout=60_000)
+        wait_for_app_run(page)
+        titles = [t(key, "en") for key in PAGES.values()]
+        assert nav_links(page) == titles
+        assert nav_links_seen(page) == titles  # never "app", "matmul", "environment", ...
+        picker = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
+        assert picker.count() == 1 and t("language", "en") in picker.inner_text()
+        assert page.url == f"{fresh.url}/{path}" and errors(page) == []
+    finally:
+        context.close()
+        fresh.stop()

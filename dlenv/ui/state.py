@@ -1,10 +1,8 @@
-"""Per-session state (language, session id) and the one Runner the whole server shares."""
+"""Per-session state (language, session id), the app's navigation and the one Runner the whole server shares."""
 
 from __future__ import annotations
 
-import runpy
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -15,7 +13,16 @@ from dlenv.serve.runner import Runner
 if TYPE_CHECKING:
     from dlenv.data.store import Store
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+# The pages, in sidebar order: (script, title key in dlenv.i18n, icon).
+PAGES = [
+    ("pages/environment.py", "page_environment", ":material/memory:"),
+    ("pages/matmul.py", "page_matmul", ":material/grid_on:"),
+    ("pages/models.py", "page_models", ":material/account_tree:"),
+    ("pages/backends.py", "page_backends", ":material/compare_arrows:"),
+    ("pages/results.py", "page_results", ":material/table_chart:"),
+    ("pages/learn.py", "page_learn", ":material/school:"),
+]
+_IN_APP = "_in_app"  # session-state marker: navigation() ran in this script run
 
 
 def language() -> str:
@@ -26,23 +33,50 @@ def language() -> str:
     return lang
 
 
-def in_app() -> None:
-    """Called by app.py on every run, just before it runs the chosen page."""
-    st.session_state["_via_app"] = True
+# Why pages/*.py call page_language() first, and why .streamlit/config.toml sets
+# client.showSidebarNavigation = false (facts from Streamlit 1.67's source):
+#
+# - runtime/pages_manager.py: the first session a server creates sets the class
+#   attribute PagesManager.uses_pages_directory to whether a pages/ folder lies beside
+#   the main script (here it does: app.py and pages/ are the project's layout). Only a
+#   public st.navigation call (commands/navigation.py) sets it to False, for good.
+# - runtime/scriptrunner/script_runner.py: while it is True, a run does not execute
+#   app.py but _mpa_v1(): a navigation built from the file names in pages/, sent to the
+#   browser, then the page the URL names. So a fresh server whose first session opens a
+#   page URL (a browser reconnecting after a restart, a bookmark when Streamlit Cloud
+#   wakes the app) runs pages/matmul.py without app.py. (AppTest resets the attribute
+#   to None on every run, so under AppTest every page runs this way.)
+# - _mpa_v1() hides that navigation when client.showSidebarNavigation is False, and so
+#   does st.navigation(position="sidebar"); the option is scriptable (st.set_option).
+#
+# Hence: the config turns the option off, so the pages-folder navigation is sent
+# hidden and its file-name links never show; navigation() turns it back on just before
+# its own st.navigation, which ends the pages-folder mode for the server. A page run
+# without navigation() in the same run (page_language() finds no marker) calls
+# navigation() itself and runs the page inside it, in the same script run (a rerun
+# would drop a button click the run carries), then stops the outer run.
+
+
+def navigation() -> st.Page:
+    """The app's frame: page config, language picker and navigation; returns the page to run.
+
+    app.py runs the returned page; page_language() calls this when Streamlit ran a
+    page without app.py (see the comment above).
+    """
+    st.set_page_config(page_title="dlenv", page_icon=":material/speed:", layout="wide")
+    lang = language_picker()
+    st.session_state[_IN_APP] = True
+    st.set_option("client.showSidebarNavigation", True)  # off in config.toml until now, see above
+    return st.navigation([
+        st.Page(script, title=t(key, lang), icon=icon, default=(i == 0))
+        for i, (script, key, icon) in enumerate(PAGES)
+    ])
 
 
 def page_language() -> str:
-    """For pages/*.py: the session's language, once sure the page runs inside app.py.
-
-    A fresh server whose first request is for a page URL (a browser reconnecting after
-    a restart, a bookmarked page after Streamlit Cloud woke the app) runs pages/*.py on
-    its own, in Streamlit's older pages-folder mode: no app.py, so no language picker
-    and raw file names in the sidebar. Then app.py is run here, in the same script run
-    (a rerun would drop a button click it carries): its st.navigation ends that mode
-    and runs this page again, inside the app; the outer run stops after it.
-    """
-    if not st.session_state.pop("_via_app", False):
-        runpy.run_path(str(APP))
+    """For pages/*.py, first thing: the session's language, once sure the page runs inside the app."""
+    if not st.session_state.pop(_IN_APP, False):
+        navigation().run()  # runs this page again, inside the app
         st.stop()
     return language()
 
@@ -52,7 +86,7 @@ def _picked() -> None:
 
 
 def language_picker() -> str:
-    """A sidebar language selector; app.py draws it on every page, so the choice is kept."""
+    """A sidebar language selector; navigation() draws it on every page, so the choice is kept."""
     lang = language()
     st.session_state["_lang_picker"] = lang
     st.sidebar.selectbox(t("language", lang), list(LANGS), format_func=LANGS.get, key="_lang_picker",
