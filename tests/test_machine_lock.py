@@ -139,6 +139,6 @@ TIMING_FIELDS = {"median_s", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "sample
 def _timing_free(doc):
     """A document's fields and values with what a timing decides left out."""
     return {"schema": doc["schema"], "errors": doc["errors"],
-            "environment_keys": sorted(doc["environment"]),
+            "environment_keys": [sorted(environment) for environment in doc["environments"].values()],
             "results": [{k: v for k, v in r.items() if k not in TIMING_FIELDS} | {"fields": sorted(r)}
                         for r in doc["results"]]}
