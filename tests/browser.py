@@ -206,8 +206,21 @@ def go(page, title: str) -> None:
 
 
 def press(page, label: str, timeout_ms: int = 60_000) -> None:
-    """Click the button called ``label`` in the main area and wait for the rerun to finish."""
+    """Click the button called ``label`` in the main area and wait for the rerun to finish, and
+    for the job it started (if any) to finish too."""
     page.get_by_test_id("stMain").get_by_role("button", name=label, exact=True).click()
+    wait_for_app_run(page, timeout_ms)
+    wait_for_jobs(page, timeout_ms)
+
+
+def wait_for_jobs(page, timeout_ms: int = 60_000) -> None:
+    """Wait until no job is running on the page, and the page has rerun with its result.
+
+    A running job shows a progress bar in a fragment that reruns itself (``dlenv.ui.jobs``),
+    so the script is "not running" between its reruns: the bar going away is what says the
+    job is over. Its last fragment run then reruns the whole page.
+    """
+    page.get_by_test_id("stProgress").first.wait_for(state="detached", timeout=timeout_ms)
     wait_for_app_run(page, timeout_ms)
 
 

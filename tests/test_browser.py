@@ -27,6 +27,7 @@ from browser import (
     start_server,
     wait_for_app_run,
     wait_for_error,
+    wait_for_jobs,
 )
 
 from dlenv.data import reference
@@ -164,7 +165,7 @@ def test_cancel_stops_a_running_measurement(page):
     cancel.wait_for(timeout=RUN_TIMEOUT_MS)
     page.wait_for_timeout(1000)  # let the measurement begin
     cancel.click()
-    wait_for_app_run(page, RUN_TIMEOUT_MS)
+    wait_for_jobs(page, RUN_TIMEOUT_MS)
     assert page.get_by_text(t("job_cancelled", "en"), exact=True).count() == 1
     assert charts(page) == 0
 
@@ -174,7 +175,7 @@ def test_cancel_stops_the_learn_example_while_the_worker_runs_it(page):
     page.get_by_role("button", name=t("learn_trace", "en"), exact=True).click()
     page.get_by_text(t("learn_running", "en"), exact=True).wait_for(timeout=RUN_TIMEOUT_MS)  # no longer queued
     page.get_by_role("button", name=t("cancel", "en"), exact=True).click()
-    wait_for_app_run(page, RUN_TIMEOUT_MS)
+    wait_for_jobs(page, RUN_TIMEOUT_MS)
     assert page.get_by_text(t("job_cancelled", "en"), exact=True).count() == 1
     assert page.get_by_test_id("stGraphVizChart").count() == 0 and errors(page) == []
 

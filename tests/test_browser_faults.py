@@ -21,11 +21,12 @@ from browser import (
     start_server,
     wait_for_app_run,
     wait_for_error,
+    wait_for_jobs,
 )
 
 from dlenv.data import reference
-from dlenv.i18n import t
 from dlenv.data.store import SQLITE_FILE, Store
+from dlenv.i18n import t
 
 EN = "en"
 
@@ -79,7 +80,7 @@ def test_a_worker_killed_mid_run_is_reported_and_the_next_run_works(server, brow
     page.get_by_text("Measuring").first.wait_for(timeout=RUN_TIMEOUT_MS)  # the worker is busy measuring
     [worker] = server.workers()
     worker.kill()
-    wait_for_app_run(page, RUN_TIMEOUT_MS)
+    wait_for_jobs(page, RUN_TIMEOUT_MS)
     assert any("measuring process" in e for e in errors(page)), errors(page)
     assert page.get_by_test_id("stException").count() == 0
 
@@ -152,7 +153,8 @@ def test_a_full_queue_says_so_and_the_next_run_works(server, browser, saved_rows
     assert any(e.startswith("Not queued:") for e in third.get_by_test_id("stAlertContentWarning").all_inner_texts())
 
     first.get_by_role("button", name=t("cancel", EN), exact=True).click()
-    wait_for_app_run(second, RUN_TIMEOUT_MS)
+    second.get_by_text("Waiting in the queue").wait_for(state="detached", timeout=RUN_TIMEOUT_MS)
+    wait_for_jobs(second, RUN_TIMEOUT_MS)
     assert second.get_by_test_id("stPlotlyChart").count() >= 3
     press(third, t("run", EN), RUN_TIMEOUT_MS)             # the queue has room again
     assert errors(third) == [] and third.get_by_test_id("stPlotlyChart").count() >= 3
