@@ -181,6 +181,12 @@ def check_common(args: argparse.Namespace) -> None:
         raise CliError(f"--threads: {args.threads} is not allowed; this machine has {ncpu} usable CPUs (1 to {ncpu})")
     if args.virtual_cpus is not None and not 1 <= args.virtual_cpus <= 16:
         raise CliError(f"--virtual-cpus: {args.virtual_cpus} is not allowed; give 1 to 16")
+    for name in backends.THREAD_VARIABLES:
+        if args.threads is not None and name != "TF_NUM_INTEROP_THREADS":
+            continue  # --threads sets the others for the measuring process itself
+        problem = backends.thread_variable_problem(name, ncpu)
+        if problem:
+            raise CliError(problem)
 
 
 def device_tokens(text: str) -> list[str]:

@@ -19,6 +19,14 @@ from dataclasses import dataclass
 
 import psutil
 
+from dlenv.measure.peaks import (  # ACCELERATOR_*, match_accelerator: also imported from here
+    ACCELERATOR_PEAKS,
+    ACCELERATOR_SOURCES,
+    CPU_CORES,
+    DEVICES_PER_CHIP,
+    match_accelerator,
+    match_cpu_core,
+)
 from dlenv.vocab import DTYPES
 
 # CPU flags that change the FLOP rate or what a framework can use, in display order.
@@ -45,6 +53,7 @@ class DeviceInfo:
     threads: int | None = None             # logical CPUs usable by this process (CPU)
     clock_ghz: float | None = None         # nominal/max clock the OS reports (CPU)
     simd: tuple[str, ...] = ()             # CPU flags from SIMD_FLAGS
+    microarchitecture: str | None = None   # a dlenv.measure.peaks.CPU_CORES key, where the flags cannot tell (CPU)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -129,6 +138,7 @@ def cpu_info() -> DeviceInfo:
         or platform.machine()
     )
     threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    core = _cpu_core(info, proc)
     return DeviceInfo(
         id="cpu:0",
         kind="cpu",
@@ -138,7 +148,20 @@ def cpu_info() -> DeviceInfo:
         threads=threads,
         clock_ghz=_clock_ghz(info, proc, name),
         simd=tuple(f for f in SIMD_FLAGS if f in flags),
+        microarchitecture=core.name if core else None,
     )
+
+
+def _cpu_core(info: dict, proc: list[tuple[str, str]]):
+    """The x86 core's CpuCore from /proc/cpuinfo (else py-cpuinfo) vendor, family and model."""
+    fields = dict(reversed(proc))  # the first CPU's values
+    vendor = fields.get("vendor_id") or info.get("vendor_id_raw", "")
+    try:
+        family = int(fields["cpu family"]) if "cpu family" in fields else info.get("family")
+        model = int(fields["model"]) if "model" in fields else info.get("model")
+    except ValueError:  # aarch64 writes other keys; anything odd means "unknown"
+        return None
+    return match_cpu_core(vendor, family, model)
 
 
 def nvidia_driver_version(path: str = "/proc/driver/nvidia/version") -> str | None:
@@ -174,22 +197,32 @@ def _vector_unit(simd: Iterable[str]) -> tuple[str, int, int]:
     return label, width, 2 if "fma" in flags else 1
 
 
-def cpu_flops_per_cycle(simd: Iterable[str], dtype: str) -> int:
+def cpu_flops_per_cycle(simd: Iterable[str], dtype: str, microarchitecture: str | None = None) -> int:
     """Peak FLOP per cycle per core for ``dtype``, counting an FMA as 2 FLOP.
 
-    Convention: float32 = (vector bits / 32) lanes x 2 FLOP x FMA pipes, where the
+    From the flags: float32 = (vector bits / 32) lanes x 2 FLOP x FMA pipes, where the
     vector is AVX-512 (512 bits, needs avx512f), AVX/AVX2 (256) or SSE (128) on x86
-    and NEON (128) on Arm; x86 with FMA and Arm count 2 pipes, x86 without FMA 1.
-    float64 is half of float32. float16/bfloat16 double float32 only with native
-    units (avx512_bf16/amx_bf16/bf16 for bfloat16, avx512_fp16/amx_fp16/asimdhp for
-    float16); otherwise they are converted and run at the float32 rate. This is an
-    upper bound for AVX-512 parts with one 512-bit FMA unit (AMD Zen 4, some Xeons),
-    and a lower bound with AMX, whose tile units do many times more.
+    and NEON (128) on Arm; x86 with FMA and Arm count 2 pipes, x86 without FMA 1
+    (Intel 64 and IA-32 Architectures Optimization Reference Manual: Haswell to
+    Sapphire Rapids server cores have two FMA units as wide as their widest vector).
+    Some cores take wide instructions but run them on narrower units: AMD Zen 4
+    executes AVX-512 as two 256-bit halves (32, not 64), Zen/Zen+ AVX2 as two 128-bit
+    halves (16, not 32). For a ``microarchitecture`` in ``peaks.CPU_CORES`` (found from
+    CPUID family and model by ``cpu_info``) the lower of its figure and the flags' is
+    used; each row there names its source. float64 is half of float32. float16/bfloat16
+    double float32 only with native units (avx512_bf16/amx_bf16/bf16 for bfloat16,
+    avx512_fp16/amx_fp16/asimdhp for float16); otherwise they are converted and run at
+    the float32 rate. Still an upper bound for Xeons with one 512-bit FMA unit (some
+    Skylake-SP Silver/Gold 5xxx, which CPUID cannot tell apart), a lower bound with AMX,
+    whose tile units do many times more, and for Arm cores with four 128-bit pipes.
     """
     _check_dtype(dtype)
     simd = set(simd)
     _, width, pipes = _vector_unit(simd)
     fp32 = width // 32 * 2 * pipes
+    core = CPU_CORES.get(microarchitecture or "")
+    if core is not None:
+        fp32 = min(fp32, core.float32_per_cycle)
     if dtype == "float64":
         return fp32 // 2
     if dtype in _NATIVE_HALF_FLAGS and simd & _NATIVE_HALF_FLAGS[dtype]:
@@ -197,122 +230,33 @@ def cpu_flops_per_cycle(simd: Iterable[str], dtype: str) -> int:
     return fp32
 
 
-def cpu_peak_estimate(device: DeviceInfo, dtype: str) -> Peak | None:
-    """cores x clock x FLOP/cycle; None when the core count or clock is unknown."""
-    per_cycle = cpu_flops_per_cycle(device.simd, dtype)
+def cpu_peak_estimate(device: DeviceInfo, dtype: str, threads: int | None = None) -> Peak | None:
+    """cores x clock x FLOP/cycle; None when the core count or clock is unknown.
+
+    ``threads``: the threads the framework computes with (its intra-op pool); fewer
+    threads than cores can use only that many cores' units.
+    """
+    per_cycle = cpu_flops_per_cycle(device.simd, dtype, device.microarchitecture)
     # Hyper-threads share a core's FMA units, and affinity can leave fewer CPUs than cores.
-    cores = min(filter(None, (device.cores, device.threads)), default=None)
+    cores = min(filter(None, (device.cores, device.threads, threads)), default=None)
     if not cores or not device.clock_ghz:
         return None
     label, _, pipes = _vector_unit(device.simd)
     native = dtype in _NATIVE_HALF_FLAGS and set(device.simd) & _NATIVE_HALF_FLAGS[dtype]
-    units = f"{label}, {pipes} FMA unit{'s' if pipes > 1 else ''}" + (f", native {dtype}" if native else "")
+    core = CPU_CORES.get(device.microarchitecture or "")
+    units = (f"{label}, {core.name}: {core.why}" if core
+             else f"{label}, {pipes} FMA unit{'s' if pipes > 1 else ''}") + (f", native {dtype}" if native else "")
     return Peak(
         gflops=cores * device.clock_ghz * per_cycle,
         source="estimate",
         note=(
-            f"estimate: {cores} cores x {device.clock_ghz:g} GHz x {per_cycle} {dtype} "
+            f"estimate: {cores} core{'s' if cores > 1 else ''} x {device.clock_ghz:g} GHz x {per_cycle} {dtype} "
             f"FLOP/cycle ({units}); a VM may hide the real clock"
         ),
     )
 
 
 # ---------------------------------------------------------------- accelerator datasheets
-
-# Dense peak TFLOP/s (no 2:4 sparsity). GPUs: "float32" = FP32 on CUDA cores,
-# "tf32"/"float16"/"bfloat16" = tensor cores. TPUs: bfloat16 per chip only; their
-# float32 goes through several bfloat16 passes and they have no float16 unit.
-ACCELERATOR_PEAKS: dict[str, dict[str, float]] = {
-    "T4": {"float32": 8.1, "float16": 65.0},
-    "V100 SXM2": {"float32": 15.7, "float16": 125.0},
-    "V100 PCIe": {"float32": 14.0, "float16": 112.0},
-    "V100S PCIe": {"float32": 16.4, "float16": 130.0},
-    "A100 SXM4 40GB": {"float32": 19.5, "tf32": 156.0, "float16": 312.0, "bfloat16": 312.0},
-    "A100 SXM4 80GB": {"float32": 19.5, "tf32": 156.0, "float16": 312.0, "bfloat16": 312.0},
-    "A100 PCIe 40GB": {"float32": 19.5, "tf32": 156.0, "float16": 312.0, "bfloat16": 312.0},
-    "A100 PCIe 80GB": {"float32": 19.5, "tf32": 156.0, "float16": 312.0, "bfloat16": 312.0},
-    "A10": {"float32": 31.2, "tf32": 62.5, "float16": 125.0, "bfloat16": 125.0},
-    "A10G": {"float32": 35.0, "tf32": 35.0, "float16": 70.0, "bfloat16": 70.0},
-    "L4": {"float32": 30.3, "tf32": 60.0, "float16": 121.0, "bfloat16": 121.0},
-    "H100 SXM": {"float32": 67.0, "tf32": 494.7, "float16": 989.4, "bfloat16": 989.4},
-    "H100 PCIe": {"float32": 51.0, "tf32": 378.0, "float16": 756.0, "bfloat16": 756.0},
-    "H100 NVL": {"float32": 60.0, "tf32": 417.5, "float16": 835.5, "bfloat16": 835.5},
-    "H200 SXM": {"float32": 67.0, "tf32": 494.7, "float16": 989.4, "bfloat16": 989.4},
-    "H200 NVL": {"float32": 60.0, "tf32": 417.5, "float16": 835.5, "bfloat16": 835.5},
-    "TPU v2": {"bfloat16": 45.0},
-    "TPU v3": {"bfloat16": 123.0},
-    "TPU v4": {"bfloat16": 275.0},
-    "TPU v5e": {"bfloat16": 197.0},
-    "TPU v5p": {"bfloat16": 459.0},
-    "TPU v6e": {"bfloat16": 918.0},
-}
-
-# Where each row of ACCELERATOR_PEAKS comes from; shown in Peak.note.
-ACCELERATOR_SOURCES: dict[str, str] = {
-    "T4": "NVIDIA T4 datasheet",
-    "V100 SXM2": "NVIDIA V100 datasheet (SXM2)",
-    "V100 PCIe": "NVIDIA V100 datasheet (PCIe)",
-    "V100S PCIe": "NVIDIA V100 datasheet (V100S PCIe)",
-    "A100 SXM4 40GB": "NVIDIA A100 datasheet (SXM, 40GB)",
-    "A100 SXM4 80GB": "NVIDIA A100 datasheet (SXM, 80GB)",
-    "A100 PCIe 40GB": "NVIDIA A100 datasheet (PCIe, 40GB)",
-    "A100 PCIe 80GB": "NVIDIA A100 datasheet (PCIe, 80GB)",
-    "A10": "NVIDIA A10 datasheet",
-    "A10G": "AWS A10G (G5 instances; NVIDIA publishes no datasheet, GeForce-rate tensor cores)",
-    "L4": "NVIDIA L4 datasheet (its 242 TFLOPS is with sparsity)",
-    "H100 SXM": "NVIDIA H100 datasheet and Hopper whitepaper (SXM5)",
-    "H100 PCIe": "NVIDIA H100 datasheet and Hopper whitepaper (PCIe)",
-    "H100 NVL": "NVIDIA H100 datasheet (NVL, per GPU)",
-    "H200 SXM": "NVIDIA H200 datasheet (SXM, same compute as H100 SXM)",
-    "H200 NVL": "NVIDIA H200 datasheet (NVL, per GPU)",
-    "TPU v2": "Google Cloud TPU v2 documentation",
-    "TPU v3": "Google Cloud TPU v3 documentation",
-    "TPU v4": "Google Cloud TPU v4 documentation",
-    "TPU v5e": "Google Cloud TPU v5e documentation",
-    "TPU v5p": "Google Cloud TPU v5p documentation",
-    "TPU v6e": "Google Cloud TPU v6e (Trillium) documentation",
-}
-
-# TPU v2 and v3 chips have two TensorCores, and JAX and TensorFlow show each as its
-# own device; later chips show one device per chip.
-_DEVICES_PER_CHIP = {"TPU v2": 2, "TPU v3": 2}
-
-# First match wins, so the specific forms (PCIe, NVL, 80GB, V100S, A10G) come before
-# the plain name they contain. Names as CUDA and JAX report them: "Tesla T4",
-# "NVIDIA A100-SXM4-40GB", "NVIDIA H100 80GB HBM3", "TPU v5 lite" (v5e), "TPU v5" (v5p).
-_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"\bT4\b", "T4"),
-    (r"\bV100S\b", "V100S PCIe"),
-    (r"\bV100\b.*\bPCIE\b", "V100 PCIe"),
-    (r"\bV100\b.*\bSXM", "V100 SXM2"),
-    (r"\bA100\b(?=.*\bPCIE\b)(?=.*\b80GB\b)", "A100 PCIe 80GB"),
-    (r"\bA100\b.*\bPCIE\b", "A100 PCIe 40GB"),
-    (r"\bA100\b.*\b80GB\b", "A100 SXM4 80GB"),
-    (r"\bA100\b", "A100 SXM4 40GB"),
-    (r"\bA10G\b", "A10G"),
-    (r"\bA10\b", "A10"),
-    (r"\bL4\b", "L4"),
-    (r"\bH100\b.*\bNVL\b", "H100 NVL"),
-    # The PCIe card is the H100 with HBM2e; the SXM5 module has HBM3.
-    (r"\bH100\b.*\b(PCIE|HBM2E)\b", "H100 PCIe"),
-    (r"\bH100\b", "H100 SXM"),
-    (r"\bH200\b.*\bNVL\b", "H200 NVL"),
-    (r"\bH200\b", "H200 SXM"),
-    (r"\bTPU v2\b", "TPU v2"),
-    (r"\bTPU v3\b", "TPU v3"),
-    (r"\bTPU v4\b(?! lite)", "TPU v4"),  # "TPU v4 lite" is the v4i inference chip
-    (r"\bTPU v5 ?(lite|e)\b", "TPU v5e"),
-    (r"\bTPU v5p?\b", "TPU v5p"),
-    (r"\bTPU v6 ?(lite|e)\b", "TPU v6e"),
-)
-
-
-def match_accelerator(name: str) -> str | None:
-    """The ACCELERATOR_PEAKS key for a reported device name; None when unknown."""
-    for pattern, key in _NAME_PATTERNS:
-        if re.search(pattern, name, re.IGNORECASE):
-            return key
-    return None
 
 
 def _spec_peak(name: str, column: str) -> Peak | None:
@@ -321,7 +265,7 @@ def _spec_peak(name: str, column: str) -> Peak | None:
     if key is None or column not in ACCELERATOR_PEAKS[key]:
         return None
     tflops = ACCELERATOR_PEAKS[key][column]
-    per_chip = _DEVICES_PER_CHIP.get(key, 1)
+    per_chip = DEVICES_PER_CHIP.get(key, 1)
     if key.startswith("TPU"):
         what = f"dense {column} per chip"
         if per_chip > 1:
@@ -333,38 +277,28 @@ def _spec_peak(name: str, column: str) -> Peak | None:
     return Peak(gflops=tflops * 1000 / per_chip, source="spec", note=f"{ACCELERATOR_SOURCES[key]}: {what}")
 
 
-def peak_for(device: DeviceInfo, dtype: str, measured_gflops: float | None = None) -> Peak | None:
+def peak_for(device: DeviceInfo, dtype: str, measured_gflops: float | None = None,
+             threads: int | None = None) -> Peak | None:
     """The peak ``device`` is compared with for ``dtype``.
 
-    A datasheet figure for accelerators, the estimate for the CPU. A measured rate
-    above it proves that figure too low, and becomes the peak itself, except for
-    float32 on GPUs, where it means the framework used TF32 tensor cores (on by
-    default in TensorFlow and JAX since Ampere): then the TF32 figure is the peak.
+    With ``measured_gflops`` (``--peak measured``: the best rate of a large matmul
+    measured on this device), that rate is the peak, whatever the table says; its note
+    compares it with the table's figure. Otherwise a datasheet figure for accelerators,
+    and for the CPU the estimate for ``threads`` (the framework's thread count).
     """
     _check_dtype(dtype)
-    peak = cpu_peak_estimate(device, dtype) if device.kind == "cpu" else _spec_peak(device.name, dtype)
-    if measured_gflops is None or (peak is not None and measured_gflops <= peak.gflops):
-        return peak
-    if peak is None:
-        return Peak(
-            gflops=measured_gflops,
-            source="measured",
-            note=f"no datasheet figure or estimate for {device.name} in {dtype}: the best measured rate stands in",
-        )
-    if dtype == "float32" and device.kind == "gpu":
-        tf32 = _spec_peak(device.name, "tf32")
-        if tf32 is not None and measured_gflops <= tf32.gflops:
-            return dataclasses.replace(
-                tf32, note=f"{tf32.note}, as float32 ran faster than CUDA cores can, so TF32 was used"
-            )
-    return Peak(
-        gflops=measured_gflops,
-        source="measured",
-        note=(
-            f"{measured_gflops:,.0f} GFLOP/s was measured, above the {peak.source} of "
-            f"{peak.gflops:,.0f} GFLOP/s, so that {peak.source} is too low ({peak.note})"
-        ),
-    )
+    table = cpu_peak_estimate(device, dtype, threads) if device.kind == "cpu" else _spec_peak(device.name, dtype)
+    if measured_gflops is None:
+        return table
+    note = f"the best rate measured on {device.id} with a large {dtype} matmul"
+    if table is None:
+        note += f"; there is no datasheet figure or estimate for {device.name} in {dtype}"
+    else:
+        note += f"; the {table.source} is {table.gflops:,.0f} GFLOP/s ({table.note})"
+        tf32 = _spec_peak(device.name, "tf32") if dtype == "float32" and device.kind == "gpu" else None
+        if tf32 is not None and table.gflops < measured_gflops <= tf32.gflops:
+            note += "; float32 ran faster than CUDA cores can, so TF32 tensor cores were used"
+    return Peak(gflops=measured_gflops, source="measured", note=note)
 
 
 def percent_of_peak(gflops: float, peak: Peak | None) -> tuple[float | None, bool]:

@@ -9,10 +9,10 @@ from types import ModuleType
 from typing import Any
 
 import dlenv
+from dlenv.measure import backends
 from dlenv.measure.devices import DeviceInfo, cpu_info
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
-                    "TF_NUM_INTEROP_THREADS", "XLA_FLAGS")
+THREAD_VARIABLES = (*backends.THREAD_VARIABLES, "XLA_FLAGS")
 
 
 def runtime() -> str:
@@ -31,7 +31,8 @@ def now_iso() -> str:
 
 
 def collect(backend: ModuleType, devices: list[DeviceInfo]) -> dict[str, Any]:
-    """The environment of this (measuring) process, for a result file."""
+    """The environment of this (measuring) process, for a result file: what the framework
+    computes with (``threads.framework``) and the Keras settings it ran under (``keras``)."""
     cpu = cpu_info()
     return {
         "dlenv": dlenv.__version__,
@@ -42,7 +43,8 @@ def collect(backend: ModuleType, devices: list[DeviceInfo]) -> dict[str, Any]:
         "frameworks": backend.versions(),
         "cpu": cpu.to_dict(),
         "devices": [d.to_dict() for d in devices],
-        "threads": {"usable_cpus": len(os.sched_getaffinity(0)),
+        "keras": backends.keras_settings(),
+        "threads": {"usable_cpus": len(os.sched_getaffinity(0)), "framework": backend.threads(),
                     **{var: os.environ[var] for var in THREAD_VARIABLES if var in os.environ}},
         "collected_at": now_iso(),
     }

@@ -38,6 +38,7 @@ def prepare(backend_name: str, threads: int | None = None, virtual_cpus: int | N
     backend = backends.require(backend_name)
     backends.configure_process(backend_name, threads, virtual_cpus)
     backend.load()
+    backends.pin_keras(backend_name)
     return backend
 
 
@@ -143,13 +144,16 @@ def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingS
     try:
         records = []
         with keras.device(backend.keras_device(task.device.id)):
-            step = programs.build(task.spec, backend)
+            step = programs.build(task.spec, backend)  # a model's parameters are checked here
+            ran = {"threads": backend.threads() if task.device.kind == "cpu" else None,
+                   "parameter_count": getattr(step, "parameter_count", None)}
             for timing in task.timings:
                 started = now_iso()
                 probe = contention.Probe()  # what other programs use while this is timed
                 m = measure(step, backend.sync, settings, naive=(timing == "naive"), on_sample=on_sample)
                 interval = {"started_at": started, "ended_at": now_iso(), **probe.stop().to_dict()}
-                records.append({**result_record(task.spec, backend.NAME, task.device, m, measured_peak), **interval})
+                record = result_record(task.spec, backend.NAME, task.device, m, measured_peak, **ran)
+                records.append({**record, **interval})
     except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
         raise _explain(exc, task, backend) from exc
     return records
@@ -161,6 +165,8 @@ def _device_ids(backend: ModuleType) -> tuple[str, ...]:
 
 
 def _explain(exc: Exception, task: Task, backend: ModuleType) -> MeasurementFailed:
+    if isinstance(exc, MeasurementFailed):  # already says what happened and what to do
+        return exc
     first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
     if isinstance(exc, MemoryError) or backend.is_out_of_memory(exc):
         return MeasurementFailed(f"{task.spec.label()} ran out of memory on {task.device.id}",
@@ -170,27 +176,40 @@ def _explain(exc: Exception, task: Task, backend: ModuleType) -> MeasurementFail
 
 
 def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo, m: Measurement,
-                  measured_peak: float | None = None) -> dict[str, Any]:
-    """A result record (``dlenv.data.results`` schema) from a measurement."""
+                  measured_peak: float | None = None, threads: int | None = None,
+                  parameter_count: int | None = None) -> dict[str, Any]:
+    """A result record (``dlenv.data.results`` schema) from a measurement.
+
+    ``threads``: the CPU threads the framework computed with (``backend.threads()``; the
+    usable CPUs if not given), which the CPU peak is scaled to. ``measured_peak``: the
+    measured ceiling, which is then the peak. ``parameter_count``: the model that ran.
+    """
     gflops = spec.flops() / m.median / 1e9
-    peak = devices.peak_for(device, spec.dtype, measured_peak)
+    if device.kind == "cpu" and threads is None:
+        threads = device.threads
+    peak = devices.peak_for(device, spec.dtype, measured_peak, threads)
     pct, exceeded = devices.percent_of_peak(gflops, peak)
     record = {
         "workload": spec.name, "params": spec.params(), "label": spec.label(),
         "backend": backend_name, "device": device.id, "device_name": device.name,
         "device_kind": device.kind, "dtype": spec.dtype,
-        "threads": device.threads if device.kind == "cpu" else None,  # a CPU's time depends on it
+        "threads": threads if device.kind == "cpu" else None,  # a CPU's time depends on it
         **m.to_dict(),
         "flops": spec.flops(), "bytes": spec.bytes_moved(), "memory_bytes": spec.memory_bytes(),
         "gflops": gflops, "gbps": spec.bytes_moved() / m.median / 1e9,
         "samples_per_s": spec.batch_size / m.median if spec.batch_size else None,
         "peak_gflops": peak.gflops if peak else None, "peak_source": peak.source if peak else None,
-        "pct_of_peak": pct, "peak_exceeded": exceeded,
+        "pct_of_peak": pct, "peak_exceeded": exceeded, "peak_note": peak.note[:1000] if peak else None,
         "measured_at": now_iso(),
     }
+    if parameter_count is not None:
+        record["parameter_count"] = parameter_count
     if m.timing == "naive":
         record["note"] = ("naive timing: the clock stopped before the device finished, so this shows the time "
                           "to queue the work, not to do it")
+    elif exceeded and peak.source == "measured":
+        record["note"] = (f"faster than the measured ceiling of {peak.gflops:.0f} GFLOP/s: the ceiling's matmul "
+                          "ran slower than this one (the machine was busier then, or this size suits it better)")
     elif exceeded:
         record["note"] = (f"faster than the {peak.source} peak of {peak.gflops:.0f} GFLOP/s: that peak is too "
                           "low (a virtual machine can hide the real clock); use --peak measured")
@@ -203,7 +222,9 @@ def device_report(backend: ModuleType, measure: bool = False) -> list[dict[str, 
     entries = []
     for device in backend.devices():
         measured = measure_ceiling(device, "float32", backend) if measure else None
-        peaks = {dtype: devices.peak_for(device, dtype, measured if dtype == "float32" else None) for dtype in DTYPES}
+        threads = backend.threads() if device.kind == "cpu" else None
+        peaks = {dtype: devices.peak_for(device, dtype, measured if dtype == "float32" else None, threads)
+                 for dtype in DTYPES}
         entries.append({**device.to_dict(), "free_bytes": backend.free_memory(device.id),
                         "peak": {dtype: peak.__dict__ for dtype, peak in peaks.items() if peak is not None},
                         "measured_ceiling_gflops": measured})

@@ -78,7 +78,19 @@ def build_model(spec: MLP | CNN) -> Any:
 def _model_step(spec: MLP | CNN, seed: int) -> Step:
     import keras
 
+    from dlenv.measure.execute import MeasurementFailed
+
     model = build_model(spec)
+    built = model.count_params()
+    if built != spec.parameter_count():
+        # The spec's FLOPs and label hold only for the model it describes (a Keras setting
+        # such as image_data_format=channels_first reads the image another way).
+        raise MeasurementFailed(
+            f"{spec.label()}: Keras built a model with {built:,} parameters, not the {spec.parameter_count():,} "
+            f"the spec describes (Keras: image_data_format={keras.config.image_data_format()}, "
+            f"floatx={keras.config.floatx()}), so its FLOPs and label would be wrong; nothing was timed",
+            "measure in a dlenv worker (python -m dlenv run ...), which pins Keras's settings; "
+            "report a bug if this happens there")
     model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     shape = (spec.batch, spec.input_dim) if isinstance(spec, MLP) else (
         spec.batch, spec.image, spec.image, spec.channels)
@@ -86,5 +98,11 @@ def _model_step(spec: MLP | CNN, seed: int) -> Step:
     x = keras.random.normal(shape, seed=seed)
     if spec.mode == "train":
         y = keras.random.randint((spec.batch,), 0, spec.classes, seed=seed)
-        return lambda: model.train_on_batch(x, y)
-    return lambda: model.predict_on_batch(x)
+
+        def step() -> Any:
+            return model.train_on_batch(x, y)
+    else:
+        def step() -> Any:
+            return model.predict_on_batch(x)
+    step.parameter_count = built  # the model that runs, for the result record
+    return step

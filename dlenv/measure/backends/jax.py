@@ -61,6 +61,18 @@ def devices() -> list[DeviceInfo]:
     return found
 
 
+def threads() -> int:
+    """XLA's CPU client runs an Eigen pool of one thread per CPU this process may run on
+    (OpenMP and MKL variables do not apply), or one thread with
+    XLA_FLAGS=--xla_cpu_multi_thread_eigen=false."""
+    import os
+
+    flags = os.environ.get("XLA_FLAGS", "").split()
+    if any(f.lower() in ("--xla_cpu_multi_thread_eigen=false", "--xla_cpu_multi_thread_eigen=0") for f in flags):
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
 def keras_device(device_id: str) -> str:
     """The name to give ``keras.device`` for a device id."""
     return device_id

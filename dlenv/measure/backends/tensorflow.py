@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import subprocess
 from collections.abc import Callable
 from typing import Any
 
 from dlenv.measure import devices as devices_mod
-from dlenv.measure.backends import logical_cpus, virtual_cpus
+from dlenv.measure.backends import logical_cpus, thread_variable, virtual_cpus
 from dlenv.measure.devices import DeviceInfo
+from dlenv.measure.peaks import TPU_PCI_DEVICES
 
 NAME = "tensorflow"
 PACKAGE = "tensorflow"
@@ -19,7 +21,13 @@ INSTALL_HINT = "pip install tensorflow"
 def load() -> None:
     import tensorflow as tf
 
-    # Both must happen before TensorFlow initialises its runtime (the first op).
+    # All of these must happen before TensorFlow initialises its runtime (the first op).
+    # TensorFlow's own thread variables, applied through its API so that ``threads``,
+    # which asks that API, sees them.
+    if thread_variable("TF_NUM_INTRAOP_THREADS"):
+        tf.config.threading.set_intra_op_parallelism_threads(thread_variable("TF_NUM_INTRAOP_THREADS"))
+    if thread_variable("TF_NUM_INTEROP_THREADS"):
+        tf.config.threading.set_inter_op_parallelism_threads(thread_variable("TF_NUM_INTEROP_THREADS"))
     for gpu in tf.config.list_physical_devices("GPU"):
         tf.config.experimental.set_memory_growth(gpu, True)
     count = virtual_cpus()
@@ -84,8 +92,35 @@ def devices() -> list[DeviceInfo]:
             memory_bytes=totals[i] if i < len(totals) else None,
             compute_capability=f"{cc[0]}.{cc[1]}" if cc else None, driver=driver))
     for i, _ in enumerate(tf.config.list_logical_devices("TPU")):
-        found.append(DeviceInfo(id=f"tpu:{i}", kind="tpu", name=os.environ.get("TPU_ACCELERATOR_TYPE", "TPU")))
+        found.append(DeviceInfo(id=f"tpu:{i}", kind="tpu", name=tpu_name()))
     return found
+
+
+def tpu_name(environ: dict[str, str] | None = None, pci_root: str = "/sys/bus/pci/devices") -> str:
+    """What TensorFlow's TPU devices are: TensorFlow does not say, so the Cloud TPU accelerator
+    type (TPU_ACCELERATOR_TYPE, e.g. "v5litepod-8"), else the chip's PCI device id, else "TPU"."""
+    accelerator_type = (os.environ if environ is None else environ).get("TPU_ACCELERATOR_TYPE", "").strip()
+    if accelerator_type:
+        return accelerator_type
+    for vendor in sorted(glob.glob(os.path.join(pci_root, "*", "vendor"))):
+        try:
+            with open(vendor, encoding="ascii") as f:
+                if f.read().strip() != "0x1ae0":  # Google
+                    continue
+            with open(os.path.join(os.path.dirname(vendor), "device"), encoding="ascii") as f:
+                chip = TPU_PCI_DEVICES.get(f.read().strip())
+        except (OSError, ValueError):
+            continue
+        if chip:
+            return chip
+    return "TPU"
+
+
+def threads() -> int:
+    import tensorflow as tf
+
+    # 0 means TensorFlow's default: one thread per CPU this process may run on.
+    return tf.config.threading.get_intra_op_parallelism_threads() or len(os.sched_getaffinity(0))
 
 
 def keras_device(device_id: str) -> str:

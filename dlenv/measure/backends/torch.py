@@ -15,13 +15,17 @@ INSTALL_HINT = "pip install torch  (CPU only: pip install torch --index-url http
 
 
 def load() -> None:
-    import os
+    # torch sizes its pool itself from OMP_NUM_THREADS, else MKL_NUM_THREADS, else the
+    # physical cores (a list like OMP_NUM_THREADS=2,1 gives its first number; a bad value
+    # a warning and the default): ``threads`` asks it what it chose.
+    import keras  # noqa: F401
+    import torch  # noqa: F401
 
+
+def threads() -> int:
     import torch
 
-    if os.environ.get("OMP_NUM_THREADS"):
-        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
-    import keras  # noqa: F401
+    return torch.get_num_threads()
 
 
 def versions() -> dict[str, str]:
