@@ -23,16 +23,16 @@ devices = ["cpu", "gpu", "tpu"] + sorted({d["id"] for env in known_environments(
                                           for d in env.get("devices", [])})
 left, right = st.columns(2)
 sizes = left.multiselect(t("sizes", lang), offered, default=[s for s in (64, 256, 1024) if s <= limit],
-                         key="mm_sizes")
-other = left.number_input(t("other_size", lang), min_value=0, value=0, step=1, key="mm_other")
+                         key="mm_sizes", persist_state="session")
+other = left.number_input(t("other_size", lang), min_value=0, value=0, step=1, key="mm_other", persist_state="session")
 sizes = sorted(set(sizes) | ({int(other)} if other else set()))
 if not offered or offered[-1] < 4096:
     left.caption(t("size_capped", lang, limit=limit))
-dtype = left.selectbox(t("dtype", lang), DTYPES, key="mm_dtype")
-chosen = right.multiselect(t("devices", lang), devices, default=["cpu"], key="mm_devices",
+dtype = left.selectbox(t("dtype", lang), DTYPES, key="mm_dtype", persist_state="session")
+chosen = right.multiselect(t("devices", lang), devices, default=["cpu"], key="mm_devices", persist_state="session",
                            help=t("devices_hint", lang))
-backend = right.selectbox(t("backend", lang), backends.installed(), key="mm_backend")
-naive = right.toggle(t("naive", lang), key="mm_naive")
+backend = right.selectbox(t("backend", lang), backends.installed(), key="mm_backend", persist_state="session")
+naive = right.toggle(t("naive", lang), key="mm_naive", persist_state="session")
 right.caption(t("naive_help", lang))
 
 request, problem = None, None
@@ -68,7 +68,7 @@ counts = thread_counts(cores)
 st.caption(t("mm_threads_counts", lang, counts=", ".join(map(str, counts)), cores=cores))
 options = offered or [limit]
 default = max((n for n in options if n <= 1024), default=options[0])
-size = st.selectbox(t("mm_threads_size", lang), options, index=options.index(default), key="mm_threads_size")
+size = st.selectbox(t("mm_threads_size", lang), options, index=options.index(default), key="mm_threads_size", persist_state="session")
 # All usable CPUs is what the default worker has: reuse it rather than start one more.
 threads = tuple(None if n == cpu.threads else n for n in counts)
 sweep = Plan((Matmul.square(size),), devices=("cpu:0",), backends=(backend,), threads=threads, budget_s=0.5,

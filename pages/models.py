@@ -17,16 +17,16 @@ leave_other_pages("models")  # a job left running on another page is cancelled
 st.title(t("models_title", lang))
 
 left, right = st.columns(2)
-kind = left.radio(t("model_kind", lang), ["MLP", "CNN"], horizontal=True, key="model_kind")
-depth = left.slider(t("depth", lang), 1, 8, 2, key="model_depth")
+kind = left.radio(t("model_kind", lang), ["MLP", "CNN"], horizontal=True, key="model_kind", persist_state="session")
+depth = left.slider(t("depth", lang), 1, 8, 2, key="model_depth", persist_state="session")
 if kind == "MLP":
-    width = left.select_slider(t("width", lang), [32, 64, 128, 256, 512, 1024, 2048], 256, key="model_width")
+    width = left.select_slider(t("width", lang), [32, 64, 128, 256, 512, 1024, 2048], 256, key="model_width", persist_state="session")
 else:
-    width = left.select_slider(t("filters", lang), [8, 16, 32, 64, 128], 32, key="model_filters")
-batch = right.select_slider(t("batch", lang), [1, 8, 16, 32, 64, 128, 256], 32, key="model_batch")
+    width = left.select_slider(t("filters", lang), [8, 16, 32, 64, 128], 32, key="model_filters", persist_state="session")
+batch = right.select_slider(t("batch", lang), [1, 8, 16, 32, 64, 128, 256], 32, key="model_batch", persist_state="session")
 mode = right.radio(t("mode", lang), MODES, format_func=lambda m: t(f"mode_{m}", lang), horizontal=True,
-                   key="model_mode")
-backend = right.selectbox(t("backend", lang), backends.installed(), key="model_backend")
+                   key="model_mode", persist_state="session")
+backend = right.selectbox(t("backend", lang), backends.installed(), key="model_backend", persist_state="session")
 
 spec = MLP(depth=depth, width=width, batch=batch, mode=mode) if kind == "MLP" else \
     CNN(depth=depth, filters=width, batch=batch, mode=mode)

@@ -292,3 +292,27 @@ def test_matmul_thread_sweep_draws_gflops_against_threads_with_one_worker_at_a_t
     assert {r["label"] for r in swept} == {"matmul 128 float32"}
     workers = [p for p in psutil.Process().children(recursive=True) if "tensorflow" in p.cmdline()]
     assert len(workers) == 1  # each thread count's worker was retired when the next one started
+
+
+def test_leaving_the_matmul_page_and_coming_back_keeps_its_inputs_and_its_result_together():
+    at = open_page("matmul")
+    at.multiselect(key="mm_sizes").set_value([128]).run()
+    at.selectbox(key="mm_dtype").select("bfloat16").run()
+    button(at, "Run").click().run()
+    settle(at, "matmul")
+    at.switch_page("pages/environment.py").run()
+    at.switch_page("pages/matmul.py").run()
+    assert at.multiselect(key="mm_sizes").value == [128] and at.selectbox(key="mm_dtype").value == "bfloat16"
+    assert "matmul 128 bfloat16" in set(at.dataframe[-1].value["label"])  # the result shown is of these inputs
+    assert not at.exception and not at.warning
+
+
+def test_the_models_page_keeps_its_model_across_page_switches():
+    at = open_page("models")
+    at.radio(key="model_kind").set_value("CNN").run()
+    at.slider(key="model_depth").set_value(5).run()
+    at.select_slider(key="model_filters").set_value(8).run()
+    at.switch_page("pages/learn.py").run()
+    at.switch_page("pages/models.py").run()
+    assert (at.radio(key="model_kind").value, at.slider(key="model_depth").value,
+            at.select_slider(key="model_filters").value) == ("CNN", 5, 8)
