@@ -228,8 +228,8 @@ def test_unknown_optional_fields_from_a_newer_dlenv_are_left_out_with_a_notice(s
     read = files.read_file(data, "new.json")
     assert "provenance" not in read.document and all("energy" not in r for r in read.document["results"])
     assert read.document["results"][2]["power_w"] == 12.5
-    assert read.notices == ["left out fields this dlenv does not know: provenance, results[].energy (2 records); "
-                            "the file was probably made by a newer dlenv (upgrade dlenv to keep them)"]
+    assert read.notices == [("left out fields this dlenv does not know: provenance, results[].energy (2 records); "
+                            "the file was probably made by a newer dlenv (upgrade dlenv to keep them)")]
     report = store.import_bytes(data, "new.json")
     assert (report.added, report.notices) == (3, tuple(read.notices))
     assert files.read_file(results.dumps(read.document).encode(), "again.json").notices == []
@@ -244,9 +244,9 @@ def test_a_newer_minor_version_is_read_with_a_notice_and_a_newer_major_version_s
     doc["schema"] = "dlenv.results/3"
     with pytest.raises(ResultsError) as refused:
         files.read_file(json.dumps(doc).encode(), "new.json")
-    assert refused.value.problems == ["schema: dlenv.results/3 was made by a newer dlenv; this dlenv reads "
+    assert refused.value.problems == [("schema: dlenv.results/3 was made by a newer dlenv; this dlenv reads "
                                       "dlenv.results/1 and dlenv.results/2: upgrade dlenv (pip install -U dlenv) "
-                                      "to read it"]
+                                      "to read it")]
 
 
 @pytest.mark.parametrize("change, problem", [
