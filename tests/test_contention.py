@@ -47,7 +47,7 @@ def test_another_programs_busy_loop_is_counted(other_program):
     seen = probe.stop()
     child_used = sum(other_program.cpu_times()[:2]) - child_before
     capacity = seen.seconds * seen.cpus
-    assert child_used >= 0.25 * seen.seconds  # it did run
+    assert child_used >= 0.1 * seen.seconds  # it did run (on a loaded machine, less than a whole CPU)
     # Everything the child used is in the other programs' share (10 ms accounting ticks).
     assert seen.other_cpu_share * capacity >= child_used - 0.05
     assert seen.other_cpu_share > contention.busy_share(seen.cpus) and seen.busy
