@@ -45,6 +45,8 @@ if upload is not None and st.session_state.get("res_imported") != upload.file_id
     try:
         report = db.import_bytes(upload.getvalue(), upload.name, source="upload")
         st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+        for notice in report.notices:  # a spreadsheet's dialect read, a newer dlenv's fields left out
+            st.info(show.plain(notice))
     except ResultsError as exc:
         st.error(t("res_bad_file", lang, name=show.plain(upload.name), message=show.plain(exc)))
     except StoreError as exc:

@@ -68,7 +68,7 @@ def test_a_stopped_run_writes_and_saves_what_finished_and_exits_128_plus_the_sig
     doc = results.load(out)
     assert doc["interrupted"] is True
     assert [r["params"]["m"] for r in doc["results"]] == [64, 96, 128]
-    with Store() as db:  # DLENV_DATA_DIR's SQLite file, as --save used it
+    with Store(f"sqlite:///{tmp_path / 'dlenv.sqlite'}") as db:  # the file --save used (DLENV_DATA_DIR)
         assert db.count() == 3
 
 

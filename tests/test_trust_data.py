@@ -197,6 +197,7 @@ def test_dlenv_import_reads_a_semicolon_csv(tmp_path, monkeypatch):
     done = run_dlenv("import", str(path))
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{path}: added {len(REFERENCE['results'])}, 0 already stored" in done.stdout
+    assert f"{path}: note: read a table separated by semicolons" in done.stdout  # said, not silent
 
 
 def test_a_damaged_semicolon_csv_is_refused_naming_the_separator_and_what_to_do():

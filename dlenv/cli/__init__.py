@@ -229,8 +229,9 @@ def _shown(path: Path) -> str:
 
 
 def read_results_file(path: Path) -> dict[str, Any]:
-    """A results file checked in full by ``dlenv.data.files.read_results``, the reader of the app's upload."""
-    from dlenv.data.files import read_results
+    """A results file checked in full by ``dlenv.data.files.read_file``, the reader of the app's upload;
+    what it adapted or left out (a spreadsheet's dialect, a newer dlenv's fields) is said on stdout."""
+    from dlenv.data.files import read_file
 
     try:
         with open(path, "rb") as file:
@@ -238,9 +239,12 @@ def read_results_file(path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path (from Python callers)
         raise CliError(f"{_shown(path)}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     try:
-        return read_results(data, path.name)
+        checked = read_file(data, path.name)
     except results.ResultsError as exc:
         raise CliError(f"{_shown(path)}: {_one_line(exc)}") from exc
+    for notice in checked.notices:
+        print(f"{_shown(path)}: note: {notice}")
+    return checked.document
 
 
 def cmd_store(args: argparse.Namespace) -> int:

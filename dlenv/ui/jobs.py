@@ -107,8 +107,10 @@ def _submit(request: Request, lang: str, slot: str) -> None:
 
 
 def _collect(job: Job, slot: str, lang: str) -> None:
-    """A finished job: say why any part failed, keep what it measured."""
+    """A finished job: say how it ended and why any part failed, keep what it measured."""
     del st.session_state[f"_job_{slot}"]
+    ok = job.state == DONE
+    st.status(t("job_done" if ok else "job_failed", lang), state="complete" if ok else "error", expanded=False)
     _show_failures(job, lang)
     if job.result is None or job.state == CANCELLED:  # a Cancel click discards what finished
         return
