@@ -58,8 +58,11 @@ def _printable(text: str) -> str:
 
 def cmd_devices(args: argparse.Namespace) -> int:
     names = backend_names(args.backend)
-    job = _run_job(DeviceQuery(tuple(names), measure=args.measure), args, quiet=True)
-    reports = [job.result[name] for name in names if name in job.result]
+    job, signum = _run_job(DeviceQuery(tuple(names), measure=args.measure), args, quiet=True)
+    if signum:
+        print(f"dlenv: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return 128 + signum
+    reports = [job.result[name] for name in names if name in (job.result or {})]
     if not reports:
         raise CliError(job.error.message)
     if args.json:
