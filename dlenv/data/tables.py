@@ -120,10 +120,12 @@ def to_dataframe(doc: dict) -> pandas.DataFrame:
     """One row per result: the result fields, ``param_<name>`` columns, and the columns
     ``machine``, ``os``, ``measured_at`` of the result's own environment (a result's own
     field of that name wins: a version 1 table read back from CSV kept them there).
+
+    ``doc`` is a document as dlenv hands them out (checked where it entered: the file reader,
+    the runner, the store); it is not checked again here.
     """
     import pandas as pd
 
-    doc = validate_document(doc)
     environment_cells = _environment_cells(doc)
     # param_columns: column -> its values (to pick a dtype); extra_columns: an ordered set.
     rows, param_columns, extra_columns = [], {}, {}
