@@ -32,6 +32,7 @@ pressed = st.button(t("compare_run", lang), type="primary", disabled=not install
 doc = run_job(request, lang, start=pressed, slot="backends")
 if doc:
     df = show.frame(doc)
+    show.busy_warning(df, lang)  # a busy machine skews a comparison most of all
     fig = px.bar(df.assign(ms=df["median_s"] * 1e3), x="backend", y="ms", color="device", barmode="group",
                  title=t("chart_backends", lang), labels={"ms": t("axis_step_ms", lang)})
     st.plotly_chart(fig, width="stretch")

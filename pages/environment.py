@@ -68,6 +68,7 @@ if doc:
 
     show = _show()
     df = show.frame(doc)
+    show.busy_warning(df, lang)
     mm = df[df["workload"] == "matmul"]
     st.plotly_chart(charts.time_vs_size(mm, t("chart_time", lang), t("axis_size", lang), t("axis_time", lang)),
                     width="stretch")

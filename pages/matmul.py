@@ -57,6 +57,7 @@ if problem:
 doc = run_job(request, lang, start=st.button(t("run", lang), type="primary", disabled=request is None), slot="matmul")
 if doc:
     df = show.frame(doc)
+    show.busy_warning(df, lang)
     show.matmul_charts(df, lang)
     show.table(df, lang)
 

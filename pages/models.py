@@ -55,9 +55,11 @@ if problem:
 
 doc = run_job(request, lang, start=st.button(t("run", lang), type="primary", disabled=request is None), slot="models")
 if doc:
-    row = show.frame(doc).iloc[0]
+    df = show.frame(doc)
+    show.busy_warning(df, lang)
+    row = df.iloc[0]
     cols = st.columns(3)
     cols[0].metric(t("step_time", lang), f"{row['median_s'] * 1e3:.3g} ms")
     cols[1].metric(t("samples_s", lang), f"{row['samples_per_s']:,.0f}" if pd.notna(row["samples_per_s"]) else "?")
     cols[2].metric(t("first_call", lang), f"{row['first_call_s'] * 1e3:.3g} ms", help=t("first_call_help", lang))
-    show.table(show.frame(doc), lang)
+    show.table(df, lang)

@@ -69,6 +69,7 @@ for i, field in enumerate(("workload", "machine", "backend", "device")):
     if values:
         picked = picked[picked[field].isin(values)]
 st.caption(t("res_count", lang, shown=len(picked), total=total))
+show.busy_warning(picked, lang)
 show.table(picked, lang)
 
 matmul = picked[(picked["workload"] == "matmul") & (picked["timing"] == "synced")]

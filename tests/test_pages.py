@@ -316,3 +316,20 @@ def test_the_models_page_keeps_its_model_across_page_switches():
     at.switch_page("pages/models.py").run()
     assert (at.radio(key="model_kind").value, at.slider(key="model_depth").value,
             at.select_slider(key="model_filters").value) == ("CNN", 5, 8)
+
+
+def test_a_result_measured_on_a_busy_machine_is_flagged_on_the_page_that_shows_it():
+    import subprocess as sp
+
+    # Another program on the CPU while the Models page measures: a busy loop not started by dlenv.
+    loop = sp.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        at = open_page("models", "ko")
+        at.select_slider(key="model_width").set_value(32).run()
+        button(at, "실행").click().run()
+        settle(at, "models")
+    finally:
+        loop.kill()
+        loop.wait()
+    assert not at.exception
+    assert any("다른 프로그램이 CPU를" in w.value for w in at.warning), [w.value for w in at.warning]
