@@ -37,7 +37,7 @@ class Sampler(threading.Thread):
     def __init__(self, server: AppServer) -> None:
         super().__init__(daemon=True)
         self.server, self.stop = server, threading.Event()
-        self.peak_mb, self.app_mb, self.most_workers, self.step = 0.0, 0.0, 0, ""
+        self.peak_mb, self.app_mb, self.most_workers, self.step = 0.0, 0.0, 0, "server start"
         self.peaks: dict[str, float] = {}
 
     def run(self) -> None:
