@@ -304,7 +304,8 @@ def test_leaving_the_matmul_page_and_coming_back_keeps_its_inputs_and_its_result
     at.switch_page("pages/matmul.py").run()
     assert at.multiselect(key="mm_sizes").value == [128] and at.selectbox(key="mm_dtype").value == "bfloat16"
     assert "matmul 128 bfloat16" in set(at.dataframe[-1].value["label"])  # the result shown is of these inputs
-    assert not at.exception and not at.warning
+    # No clash between a widget's default and its kept value (Streamlit warns of one on the page).
+    assert not at.exception and not [w.value for w in at.warning if "Session State" in w.value]
 
 
 def test_the_models_page_keeps_its_model_across_page_switches():
