@@ -107,7 +107,8 @@ def valid_document() -> dict:
     """Three real results of the shipped CPU reference set (matmul 256 and 512, a CNN), the first two
     measured on its machine and the CNN on a second one, timed intervals on the first, and one error."""
     doc = reference.load("cpu-epyc-2vcpu-tensorflow")
-    first = {**doc["results"][0], "started_at": "2026-11-27T01:23:45.123456Z", "ended_at": "2026-11-27T01:23:46Z"}
+    first = {**doc["results"][0], "started_at": "2026-11-27T01:23:45.123456Z", "ended_at": "2026-11-27T01:23:46Z",
+             "other_cpu_share": 0.5, "steal_share": 0.0, "load_avg_1m": 1.5, "busy": True}  # measured beside a busy loop
     doc["environments"]["e2"] = {**doc["environments"]["e1"], "machine": "second machine", "runtime": "colab"}
     doc["results"] = [first, doc["results"][2], {**doc["results"][-1], "environment": "e2"}]
     doc["errors"] = [{"workload": "matmul", "params": {"m": 65536, "n": 65536, "k": 65536}, "backend": "tensorflow",

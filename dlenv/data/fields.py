@@ -143,6 +143,7 @@ Finite = Field(allow_inf_nan=False)
 Positive = Annotated[float, Finite, Field(gt=0), _explained("must be a finite number > 0, got {got}")]
 NonNegative = Annotated[float, Finite, Field(ge=0), _explained("must be a finite number >= 0, got {got}")]
 Count = Annotated[int, Field(ge=1, lt=INT_LIMIT), _explained("must be an integer >= 1, got {got}")]
+Share = Annotated[float, Finite, Field(ge=0, le=1), _explained("must be a number from 0 to 1, got {got}")]
 Flag = Annotated[bool, _explained("must be true or false, got {got}")]
 Text = Annotated[str, Field(max_length=MAX_TEXT), _explained("must be a string, got {got}")]
 LongText = Annotated[str, Field(max_length=MAX_LONG_TEXT), _explained("must be a string, got {got}")]

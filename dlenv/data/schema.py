@@ -51,6 +51,7 @@ from dlenv.data.fields import (
     Params,
     Positive,
     Samples,
+    Share,
     Text,
     Timestamp,
     UnreadableNumber,
@@ -141,6 +142,15 @@ class Result(_Record):
     started_at: UtcTimestamp | None = Field(None, description="When the timed region started (UTC).")
     ended_at: UtcTimestamp | None = Field(None, description="When the timed region ended (UTC).")
     note: Text | None = None
+    # What the machine was doing during the timed region (dlenv.measure.contention).
+    other_cpu_share: Share | None = Field(None, description="Other programs' share of the machine's CPU time "
+                                          "during the timed region (0 to 1).")
+    steal_share: Share | None = Field(None, description="The hypervisor's steal time, same measure.")
+    load_avg_1m: NonNegative | None = Field(None, description="1-minute load average when the region started.")
+    busy: Flag | None = Field(None, description="Other programs or steal used over 0.2 of a CPU during the region.")
+    # What ran: the model Keras built (its parameter count, checked against the spec) and the peak's provenance.
+    parameter_count: Count | None = Field(None, description="Parameters of the model that actually ran.")
+    peak_note: Text | None = None
     environment: EnvironmentKey = Field(description="The key of the environment that measured it.")
 
     @field_validator("params")
