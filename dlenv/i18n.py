@@ -119,6 +119,11 @@ TEXT: dict[str, dict[str, str]] = {
     "sizes": {"en": "Sizes N", "ko": "크기 N"},
     "other_size": {"en": "Another size (0 = none)", "ko": "다른 크기 (0 = 없음)"},
     "naive": {"en": "Naive timing too", "ko": "단순 측정도 함께"},
+    "peak_measured": {"en": "% of a measured peak", "ko": "측정한 최고 성능 대비 %"},
+    "peak_measured_help": {"en": "First measures this device's best large matrix multiply (a few seconds) and "
+                                 "gives % of that, instead of % of the datasheet peak or the CPU estimate.",
+                           "ko": "먼저 이 장치에서 큰 행렬 곱의 최고 성능을 측정하고(몇 초), 데이터시트 최고 성능이나 "
+                                 "CPU 추정치 대신 그 값에 대한 %를 보여 줍니다."},
     "naive_help": {"en": "Naive timing does not wait for the device to finish, so on a GPU it measures how "
                          "long it takes to queue the work, not to do it.",
                    "ko": "단순 측정은 장치가 끝날 때까지 기다리지 않으므로, GPU에서는 작업을 하는 시간이 아니라 "

@@ -334,3 +334,15 @@ def test_a_result_measured_on_a_busy_machine_is_flagged_on_the_page_that_shows_i
         loop.wait()
     assert not at.exception
     assert any("다른 프로그램이 CPU를" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_matmul_offers_percent_of_a_measured_peak():
+    at = open_page("matmul", "ko")
+    at.multiselect(key="mm_sizes").set_value([64]).run()
+    at.toggle(key="mm_peak_measured").set_value(True).run()
+    button(at, "실행").click().run()
+    settle(at, "matmul")
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    records = at.session_state["_last_matmul"]["result"]["results"]
+    assert {r["peak_source"] for r in records} == {"measured"}  # not the CPU estimate
+    assert all(r["pct_of_peak"] > 0 for r in records)
