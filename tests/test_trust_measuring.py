@@ -21,7 +21,7 @@ from conftest import run_dlenv
 from test_cli import assert_one_line_error
 
 from dlenv.data import results
-from dlenv.measure import backends, devices, execute
+from dlenv.measure import backends, devices, execute, peaks
 from dlenv.measure.backends import tensorflow as tf_module
 from dlenv.measure.devices import DeviceInfo, cpu_peak_estimate, peak_for
 from dlenv.measure.timing import TimingSettings
@@ -204,15 +204,13 @@ def test_peak_measured_on_the_command_line_is_the_measured_ceiling(tmp_path, mon
     assert "the best rate measured on cpu:0" in record["peak_note"]
 
 
-def fake_cpuinfo(monkeypatch, vendor, family, model, flags):
-    lines = [("processor", "0"), ("vendor_id", vendor), ("cpu family", str(family)), ("model", str(model)),
-             ("model name", "test CPU"), ("cpu MHz", "2600.000"), ("flags", " ".join(flags))]
-    monkeypatch.setattr(devices, "_proc_cpuinfo", lambda: lines)
-    devices.cpu_info.cache_clear()
-    try:
-        return devices.cpu_info()
-    finally:
-        devices.cpu_info.cache_clear()
+def a_cpu(vendor, family, model, flags):
+    """A 2-core 2.6 GHz CPU as ``cpu_info`` describes one, its core matched from CPUID vendor, family and model
+    (``cpu_info`` reads those from /proc/cpuinfo: see the test on this machine's own CPU below)."""
+    core = peaks.match_cpu_core(vendor, family, model)
+    return DeviceInfo(id="cpu:0", kind="cpu", name="test CPU", memory_bytes=2**34, cores=2, threads=2, clock_ghz=2.6,
+                      simd=tuple(f for f in devices.SIMD_FLAGS if f in flags),
+                      microarchitecture=core.name if core else None)
 
 
 AVX512 = ("sse4_2", "avx", "avx2", "fma", "avx512f")
@@ -229,9 +227,8 @@ AVX512 = ("sse4_2", "avx", "avx2", "fma", "avx512f")
     ("AuthenticAMD", 25, 0x01, ("avx", "avx2", "fma"), None, 32),          # Zen 3: the flags suffice
     ("GenuineIntel", 6, 0x8F, AVX512, None, 64),                           # Sapphire Rapids: 2 x 512-bit FMA
 ])
-def test_the_cpu_estimate_knows_flops_per_cycle_per_microarchitecture(
-        monkeypatch, vendor, family, model, flags, name, per_cycle):
-    cpu = fake_cpuinfo(monkeypatch, vendor, family, model, flags)
+def test_the_cpu_estimate_knows_flops_per_cycle_per_microarchitecture(vendor, family, model, flags, name, per_cycle):
+    cpu = a_cpu(vendor, family, model, flags)
     cores = min(cpu.cores, cpu.threads)
     peak = cpu_peak_estimate(cpu, "float32")
     assert peak.gflops == pytest.approx(cores * 2.6 * per_cycle)
