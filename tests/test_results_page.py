@@ -82,3 +82,12 @@ def test_a_hostile_file_name_is_shown_as_typed_not_as_markdown(data_dir):
     at.file_uploader[0].upload("![x](http://127.0.0.1/t.png) :red[hi].json", b"{", "application/json").run()
     [error] = at.error
     assert r"\!\[x\]\(http\://127\.0\.0\.1/t\.png\) \:red\[hi\]\.json" in error.value
+
+
+def test_results_measured_on_a_busy_machine_are_flagged_here_too(data_dir):
+    doc = reference.load(reference.names()[0])
+    doc["results"][0] = {**doc["results"][0], "other_cpu_share": 0.53, "steal_share": 0.0, "busy": True}
+    at = results_page("ko")
+    at.file_uploader[0].upload("busy.json", json.dumps(doc).encode(), "application/json").run()
+    assert not at.exception
+    assert any("다른 프로그램이 CPU를 최대 53%" in w.value for w in at.warning), [w.value for w in at.warning]

@@ -241,15 +241,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def _fill_v1(url: str, doc: dict, folder: Path) -> None:
-    """A version-1 database holding ``doc``: stored by the current store, then what version 2 added
-    taken away; checked against the frozen version-1 tables (``store_schema.define(..., 1)``)."""
+    """A version-1 database holding ``doc``: stored by the current store, then what versions 2 and 3
+    added taken away; checked against the frozen version-1 tables (``store_schema.define(..., 1)``)."""
     with Store(url) as db:
         db.save_document(doc)
     engine = sa.create_engine(database.parse_url(url))
     with engine.begin() as conn:
         for index in ("ix_results_reference", "ix_results_workload_time"):
             conn.execute(sa.text(f"DROP INDEX {index}"))
-        for column in ("source", "reference"):
+        for column in ("source", "reference", "other_cpu_share", "steal_share", "busy"):
             conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
         conn.execute(sa.text("UPDATE dlenv_schema SET version = 1"))
     engine.dispose()
@@ -275,8 +275,8 @@ def test_upgrade_from_version_1_keeps_rows_and_matches_a_fresh_schema(db_url, tm
         assert db.save_document(make_doc([sized(256)]), reference=True).added == 1
         assert db.results(reference=True)["param_n"].tolist() == [256]
     with connected(db_url) as conn:
-        assert conn.execute(sa.text("SELECT version FROM dlenv_schema")).scalar_one() == 2
-    # Same columns (nullability included) and indexes as a database created at version 2.
+        assert conn.execute(sa.text("SELECT version FROM dlenv_schema")).scalar_one() == SCHEMA_VERSION
+    # Same columns (nullability included) and indexes as a database created at the current version.
     with empty_database("sqlite" if db_url.startswith("sqlite") else "postgres", tmp_path) as fresh_url:
         Store(fresh_url).close()
         assert schema_shape(db_url) == schema_shape(fresh_url)
@@ -288,7 +288,7 @@ def test_a_newer_schema_is_refused(db_url):
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE dlenv_schema SET version = 99"))
     engine.dispose()
-    with pytest.raises(StoreError, match="schema version 99, newer than this dlenv's 2: upgrade dlenv"):
+    with pytest.raises(StoreError, match=f"schema version 99, newer than this dlenv's {SCHEMA_VERSION}: upgrade dlenv"):
         Store(db_url)
 
 
@@ -474,7 +474,7 @@ BAD_FILES = {
     "non-UTF-8 CSV": (lambda: results.to_csv(make_doc()).replace("AMD EPYC", "AMD \xc9PYC").encode("latin-1"),
                       "a.csv", "CSV: not UTF-8: byte 0xc9"),
     "truncated CSV": (lambda: results.to_csv(make_doc([sized(1), sized(2)])).encode()[:-100], "a.csv",
-                      "CSV: line 3 has 21 cells but the header has 36; the file looks truncated"),
+                      "CSV: line 3 has 21 cells but the header has {header}; the file looks truncated"),
     "CSV wrong types": (lambda: results.to_csv(make_doc()).replace(",synced,", ",eventually,").encode(),
                         "a.csv", "results[0].timing: must be one of synced, naive"),
     "CSV of something else": (lambda: b"name,price\r\napple,1\r\n", "a.csv", "CSV: missing required columns"),
@@ -493,7 +493,8 @@ def test_bad_files_are_refused_with_a_message_and_store_nothing(db, db_url, kind
     db.save_document(make_doc([sized(1)]))
     with pytest.raises(ResultsError) as caught:
         db.import_bytes(data(), filename)
-    assert message in str(caught.value)
+    header = len(data().decode("utf-8", "replace").split("\r\n", 1)[0].split(","))  # the columns the file names
+    assert message.format(header=header) in str(caught.value)
     assert table_counts(db_url) == (1, 1)
 
 
@@ -571,3 +572,11 @@ def test_sqlite_main_queries_use_indexes(tmp_path):
         for sql, params in queries:
             plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
             assert "USING INDEX ix_results_" in plan, plan
+
+
+def test_a_result_measured_on_a_busy_machine_keeps_its_figures_in_the_stored_table(db):
+    busy = sized(256, other_cpu_share=0.49, steal_share=0.0, busy=True)
+    db.save_document(make_doc([busy, sized(512)]))
+    table = db.results().sort_values("param_n")
+    assert table["busy"].tolist()[0] is True and table["other_cpu_share"].tolist()[0] == 0.49
+    assert table["busy"].isna().tolist() == [False, True]  # a result without the figures says nothing

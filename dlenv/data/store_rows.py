@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 from dlenv.data.database import canonical_json
 from dlenv.data.fields import key_path
 from dlenv.data.schema import ResultsError
-from dlenv.data.store_schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, MAX_INDEXED_TEXT, TEXT_COLUMNS
+from dlenv.data.store_schema import (
+    BOOL_COLUMNS,
+    CONTENTION_BOOL_COLUMNS,
+    CONTENTION_FLOAT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    MAX_INDEXED_TEXT,
+    TEXT_COLUMNS,
+)
 from dlenv.data.tables import machine_name, measured_at
 
 if TYPE_CHECKING:
@@ -26,7 +34,7 @@ FRAME_COLUMNS = (
     "id", "measured_at", "machine", "runtime", "workload", "label", "backend", "device", "device_name",
     "dtype", "timing", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "gflops", "gbps",
     "samples_per_s", "pct_of_peak", "peak_gflops", "peak_source", "flops", "bytes", "first_call_s",
-    "n_samples", "calls_per_sample", "noisy", "reference", "source",
+    "n_samples", "calls_per_sample", "noisy", "reference", "source", *CONTENTION_FLOAT_COLUMNS, *CONTENTION_BOOL_COLUMNS,
 )
 
 
@@ -76,7 +84,8 @@ def _result_row(result: dict, env_machine: str, fallback_time: datetime, env_has
     result = {key: value for key, value in result.items() if key != "environment"}
     record = canonical_json(result)
     machine = result["machine"] if isinstance(result.get("machine"), str) else env_machine
-    row = {name: result.get(name) for name in (*FLOAT_COLUMNS, *INT_COLUMNS, *BOOL_COLUMNS, *TEXT_COLUMNS)}
+    row = {name: result.get(name) for name in (*FLOAT_COLUMNS, *INT_COLUMNS, *BOOL_COLUMNS, *TEXT_COLUMNS,
+                                               *CONTENTION_FLOAT_COLUMNS, *CONTENTION_BOOL_COLUMNS)}
     row.update(
         hash=sha256(env_hash + "\n" + record),
         machine=machine[:MAX_INDEXED_TEXT],
@@ -130,9 +139,9 @@ def to_frame(rows: Sequence[Any]) -> pandas.DataFrame:
     names = list(dict.fromkeys(name for item in params for name in item))
     for name in names:
         frame["param_" + name] = pd.Series([item.get(name) for item in params], dtype=_param_dtype(params, name))
-    dtypes: dict[str, str] = {name: "float64" for name in FLOAT_COLUMNS}
+    dtypes: dict[str, str] = {name: "float64" for name in (*FLOAT_COLUMNS, *CONTENTION_FLOAT_COLUMNS)}
     dtypes.update({name: "Int64" for name in INT_COLUMNS})
-    dtypes.update({"id": "int64", "noisy": "boolean", "reference": "bool"})
+    dtypes.update({"id": "int64", "noisy": "boolean", "reference": "bool", "busy": "boolean"})
     frame = frame.astype(dtypes)
     frame["measured_at"] = pd.to_datetime(frame["measured_at"]).astype("datetime64[us]").dt.tz_localize("UTC")
     return frame

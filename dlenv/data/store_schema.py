@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from dlenv.data.database import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # PostgreSQL btree index entries must stay under ~2700 bytes: 255 characters of up to
 # 4 UTF-8 bytes each fit. The whole value is kept in record_json/json.
 MAX_INDEXED_TEXT = 255
@@ -32,6 +32,9 @@ FLOAT_COLUMNS = ("median_s", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "first_
 INT_COLUMNS = ("n_samples", "calls_per_sample")
 BOOL_COLUMNS = ("noisy",)
 TEXT_COLUMNS = ("workload", "backend", "device", "device_name", "dtype", "timing", "peak_source")
+# From version 3: what the machine was doing during the timed region (the Results page's busy banner).
+CONTENTION_FLOAT_COLUMNS = ("other_cpu_share", "steal_share")
+CONTENTION_BOOL_COLUMNS = ("busy",)
 
 
 def define(metadata: sa.MetaData, version: int) -> tuple[sa.Table, sa.Table, sa.Table]:
@@ -85,6 +88,9 @@ def define(metadata: sa.MetaData, version: int) -> tuple[sa.Table, sa.Table, sa.
             # order from this index and stop at the page size, instead of sorting them all.
             sa.Index("ix_results_workload_time", "workload", "measured_at", "id"),
         ]
+    if version >= 3:
+        columns += [*(sa.Column(name, sa.Float) for name in CONTENTION_FLOAT_COLUMNS),
+                    *(sa.Column(name, sa.Boolean) for name in CONTENTION_BOOL_COLUMNS)]
     return schema, environments, sa.Table("results", metadata, *columns)
 
 
@@ -101,7 +107,15 @@ def _upgrade_1_to_2(conn: Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_results_workload_time ON results (workload, measured_at, id)"))
 
 
-_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2}
+def _upgrade_2_to_3(conn: Connection) -> None:
+    """Add the busy-machine figures (empty for results stored before: they did not have them)."""
+    for name in CONTENTION_FLOAT_COLUMNS:
+        conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN {name} FLOAT"))
+    for name in CONTENTION_BOOL_COLUMNS:
+        conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN {name} BOOLEAN"))
+
+
+_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 def stored_version(conn: Connection) -> int | None:
