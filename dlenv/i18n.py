@@ -130,6 +130,10 @@ TEXT: dict[str, dict[str, str]] = {
                          "작업을 대기열에 넣는 시간을 잽니다."},
     "pick_sizes": {"en": "Pick at least one size.", "ko": "크기를 하나 이상 고르세요."},
     "pick_devices": {"en": "Pick at least one device.", "ko": "장치를 하나 이상 고르세요."},
+    "size_over_limit": {"en": "A size of {size} is too large here: this machine allows matrices up to {limit} "
+                               "× {limit}. Choose a smaller size.",
+                        "ko": "크기 {size}은(는) 여기서 너무 큽니다. 이 컴퓨터는 {limit} × {limit} 행렬까지 "
+                              "허용합니다. 더 작은 크기를 고르세요."},
     "size_capped": {"en": "Sizes above {limit} are not offered: that is this machine's limit.",
                     "ko": "{limit}보다 큰 크기는 이 컴퓨터의 한도라서 제공하지 않습니다."},
     "mm_threads": {"en": "What more CPU cores buy", "ko": "CPU 코어가 늘면 얼마나 빨라질까"},

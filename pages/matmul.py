@@ -42,6 +42,8 @@ if not sizes:
     problem = t("pick_sizes", lang)
 elif not chosen:
     problem = t("pick_devices", lang)
+elif max(sizes) > limit:  # said in the student's terms, before any spec is built
+    problem = t("size_over_limit", lang, size=max(sizes), limit=limit)
 else:
     try:
         specs = tuple(Matmul.square(n, dtype) for n in sizes) + tuple(Elementwise(size=n, dtype=dtype) for n in sizes)

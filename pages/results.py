@@ -65,7 +65,8 @@ if everything.empty:
 columns = st.columns(4)
 picked = everything
 for i, field in enumerate(("workload", "machine", "backend", "device")):
-    values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()))
+    values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()),
+                                    key=f"res_filter_{field}", persist_state="session")
     if values:
         picked = picked[picked[field].isin(values)]
 st.caption(t("res_count", lang, shown=len(picked), total=total))

@@ -750,10 +750,8 @@ def test_the_matmul_page_refuses_a_hostile_other_size_next_to_the_input(matmul_p
     kept = at.number_input(key="mm_other").value  # Streamlit resets what is under min_value or over int64
     run = next(button for button in at.button if button.label == "Run")
     limit = runner().limits.max_matmul
-    if kept > 65536:
-        assert at.error and "must be from 1 to 65536" in at.error[0].value and run.disabled
-    elif kept > limit:
-        assert at.error and f"use a size up to {limit}" in at.error[0].value and run.disabled
+    if kept > limit:  # said in the student's terms: this machine's limit, whatever the spec's range
+        assert at.error and f"allows matrices up to {limit} × {limit}" in at.error[0].value and run.disabled
     else:
         assert not at.error and not run.disabled
 

@@ -120,7 +120,11 @@ def test_matmul_too_large_is_refused_next_to_the_input():
     at = open_page("matmul", "ko")
     at.number_input(key="mm_other").set_value(10**6).run()
     assert not at.exception
-    assert at.error and "여기서는 허용되지 않습니다" in at.error[0].value
+    from dlenv.ui.state import runner
+
+    limit = runner().limits.max_matmul  # this machine's, not the spec's absolute range
+    assert at.error and at.error[0].value.startswith("크기 1000000은(는) 여기서 너무 큽니다")
+    assert f"{limit} × {limit} 행렬까지" in at.error[0].value and "m must be" not in at.error[0].value
     assert button(at, "실행").disabled
 
 

@@ -187,6 +187,8 @@ def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
         raise CliError(f"--out: cannot write {_shown(args.out)}: {exc.strerror or exc}") from exc
     except results.ResultsError as exc:  # a value dlenv would not read back: said, never a traceback
         raise CliError(f"--out: not written: {_one_line(exc)}") from exc
+    if args.out:
+        print(f"dlenv: wrote {len(doc['results'])} results to {_shown(args.out)}", file=sys.stderr)
     if args.save or args.db:
         _save(doc, args.db)  # after --out, before printing: a failure of either still leaves the file
     if not args.quiet:

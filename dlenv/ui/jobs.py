@@ -109,8 +109,9 @@ def _submit(request: Request, lang: str, slot: str) -> None:
 def _collect(job: Job, slot: str, lang: str) -> None:
     """A finished job: say how it ended and why any part failed, keep what it measured."""
     del st.session_state[f"_job_{slot}"]
-    ok = job.state == DONE
-    st.status(t("job_done" if ok else "job_failed", lang), state="complete" if ok else "error", expanded=False)
+    if job.state != CANCELLED:  # a Cancel the user pressed is said once, as a notice, not as a failure
+        ok = job.state == DONE
+        st.status(t("job_done" if ok else "job_failed", lang), state="complete" if ok else "error", expanded=False)
     _show_failures(job, lang)
     if job.result is None or job.state == CANCELLED:  # a Cancel click discards what finished
         return
@@ -156,10 +157,11 @@ def _progress(slot: str, lang: str, status: str) -> None:
     job: Job | None = st.session_state.get(f"_job_{slot}")
     if job is None or job.finished:
         st.rerun()
-    with st.status(t(status, lang), expanded=True):
-        st.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot,))
-        st.write(_progress_text(job, lang))
-        st.progress(_fraction(job))
+    # Not ``with st.status(...)``: leaving that block marks the box complete (a tick while it runs).
+    box = st.status(t(status, lang), expanded=True, state="running")
+    box.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot,))
+    box.write(_progress_text(job, lang))
+    box.progress(_fraction(job))
 
 
 def _fraction(job: Job) -> float:
