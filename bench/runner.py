@@ -15,11 +15,11 @@ import time
 
 import psutil
 
-from dlenv.serve.plan import Plan
+from dlenv.measure.workloads import Matmul
 from dlenv.serve.limits import Limits
+from dlenv.serve.plan import Plan
 from dlenv.serve.runner import DONE, Runner
 from dlenv.serve.worker_handle import WorkerProcess
-from dlenv.measure.workloads import Matmul
 
 
 def rss_mb(pids: list[int]) -> float:

@@ -4,9 +4,9 @@ import streamlit as st
 
 from dlenv import charts
 from dlenv.data import reference
-from dlenv.i18n import t
 from dlenv.data.results import ResultsError, dumps, to_csv
 from dlenv.data.store import StoreError
+from dlenv.i18n import t
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, session_documents
 from dlenv.ui.state import page_language, store

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from dlenv import charts
-from dlenv.measure import graphdemo
 from dlenv.data import results
-from dlenv.measure.devices import DeviceInfo, peak_for
 from dlenv.i18n import t
+from dlenv.measure import graphdemo
+from dlenv.measure.devices import DeviceInfo, peak_for
 
 TABLE_COLUMNS = ("label", "machine", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
                  "samples_per_s", "pct_of_peak", "n_samples", "noisy", "other_cpu_share", "busy")
