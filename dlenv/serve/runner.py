@@ -125,7 +125,7 @@ class Runner:
     def submit(self, request: Request, session: str = "default", timeout_s: float | None = None) -> Job:
         """Queue ``request`` and return its handle at once.
 
-        A ``Plan`` is checked against the limits (``plan.Refused``) and this session's and the
+        A ``Plan`` is checked against the limits (``Refused`` from ``dlenv.measure.workloads``) and this session's and the
         machine's queue quotas (``Busy``); device queries and the Learn example use the CPU
         too, so they queue like a measurement, but take no quota.
         """
@@ -160,11 +160,6 @@ class Runner:
             elif job is self._running:
                 self._kill_calling()
 
-    def _known_environment(self, backend: str) -> dict[str, Any] | None:
-        """The backend's environment if a worker already reported it (never blocks)."""
-        with self._lock:
-            return self._environments.get(backend)
-
     def worker_count(self) -> int:
         return sum(1 for worker in list(self._workers.values()) if worker.alive)
 
@@ -184,6 +179,11 @@ class Runner:
             worker.stop()
 
     # ------------------------------------------------------------- dispatcher
+
+    def _known_environment(self, backend: str) -> dict[str, Any] | None:
+        """The backend's environment if a worker already reported it (never blocks)."""
+        with self._lock:
+            return self._environments.get(backend)
 
     def _kill_calling(self) -> None:
         """Kill the worker the running job uses (starting or measuring). Called under the lock, so
