@@ -130,6 +130,10 @@ TEXT: dict[str, dict[str, str]] = {
                          "작업을 대기열에 넣는 시간을 잽니다."},
     "pick_sizes": {"en": "Pick at least one size.", "ko": "크기를 하나 이상 고르세요."},
     "pick_devices": {"en": "Pick at least one device.", "ko": "장치를 하나 이상 고르세요."},
+    "bad_setting": {"en": "This app's settings have a value it cannot use: {message}. Whoever runs it should fix "
+                          "it in the environment or, on Streamlit Cloud, in Settings -> Secrets.",
+                    "ko": "이 앱의 설정에 쓸 수 없는 값이 있습니다: {message}. 앱을 운영하는 사람이 환경 변수나 "
+                          "Streamlit Cloud의 Settings -> Secrets에서 고쳐야 합니다."},
     "size_over_limit": {"en": "A size of {size} is too large here: this machine allows matrices up to {limit} "
                                "× {limit}. Choose a smaller size.",
                         "ko": "크기 {size}은(는) 여기서 너무 큽니다. 이 컴퓨터는 {limit} × {limit} 행렬까지 "

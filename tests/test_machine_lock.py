@@ -122,7 +122,7 @@ def test_the_same_plan_gives_the_same_document_through_the_cli_and_the_dashboard
                "--out", str(out))
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-2000:]
-    runner = Runner(Limits(max_matmul=4096, max_model_bytes=2**30))  # as dlenv.ui.state.runner() makes it
+    runner = Runner(Limits(max_matmul=4096, max_model_bytes=2**30))  # a runner like the one the dashboard shares
     try:
         job = runner.submit(Plan((Matmul.square(64), Matmul.square(128)), devices=("cpu",), budget_s=0.1),
                             session="page")

@@ -350,3 +350,19 @@ def test_matmul_offers_percent_of_a_measured_peak():
     records = at.session_state["_last_matmul"]["result"]["results"]
     assert {r["peak_source"] for r in records} == {"measured"}  # not the CPU estimate
     assert all(r["pct_of_peak"] > 0 for r in records)
+
+
+@pytest.mark.parametrize("variable", ["DLENV_MAX_WORKERS", "DLENV_WORKER_IDLE_S", "DLENV_WORKER_MEMORY_MB",
+                                      "DLENV_MAX_MATMUL"])
+def test_a_limit_set_to_an_unusable_value_is_one_message_not_a_traceback(monkeypatch, variable):
+    monkeypatch.setenv(variable, "abc")
+    st.cache_resource.clear()  # a server started with this setting
+    try:
+        at = open_page("matmul", "ko")
+        assert not at.exception, [e.value for e in at.exception]
+        assert [e.value for e in at.error] == [
+            f"이 앱의 설정에 쓸 수 없는 값이 있습니다: {variable} must be a whole number >= 1, got 'abc'. 앱을 운영하는 "
+            "사람이 환경 변수나 Streamlit Cloud의 Settings -> Secrets에서 고쳐야 합니다."]
+    finally:
+        monkeypatch.delenv(variable)
+        st.cache_resource.clear()

@@ -95,15 +95,24 @@ def language_picker() -> str:
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda runner: runner.shutdown())
+def _shared_runner() -> Runner:
+    # Streamlit copies root-level secrets (Streamlit Cloud's Secrets setting) into the
+    # environment when it loads them: load them before the limits are read.
+    st.secrets.load_if_toml_exists()
+    return Runner()
+
+
 def runner() -> Runner:
     """One Runner per Streamlit server: every session shares its queue and warm workers.
 
-    Its limits come from the environment (DLENV_MAX_MATMUL, ...). Streamlit copies
-    root-level secrets (Streamlit Cloud's Secrets setting) into the environment when it
-    loads them: load them before the limits are read.
+    Its limits come from the environment (DLENV_MAX_MATMUL, ...). A limit set to something
+    unusable stops the page with one message naming it, not a traceback.
     """
-    st.secrets.load_if_toml_exists()
-    return Runner()
+    try:
+        return _shared_runner()
+    except ValueError as exc:  # Limits.from_env: "DLENV_MAX_WORKERS must be a whole number >= 1, got 'abc'"
+        st.error(t("bad_setting", language(), message=exc))
+        st.stop()
 
 
 def session_id() -> str:
