@@ -22,6 +22,15 @@ PEAKS = ("table", "measured")
 # Where a result's peak figure came from.
 PEAK_SOURCES = ("spec", "estimate", "measured")
 MODES = ("inference", "train")
+# What a result is: measured here by this dlenv; imported from a file someone measured;
+# reference (measured by this project on a named machine, bundled); published (a third
+# party's figure, with its source); predicted (a model's figure, with its inputs).
+PROVENANCES = ("measured", "imported", "reference", "published", "predicted")
+# Those that are timings dlenv took itself: only they carry samples and enter statistics.
+TIMED_PROVENANCES = ("measured", "imported", "reference")
+# The effective precision of a matmul's multiplies (float32 may run as TF32 or bfloat16 passes).
+MATMUL_PRECISIONS = ("float64", "float32", "tf32", "bfloat16_3x", "bfloat16", "float16")
+MODEL_BOUNDS = ("compute", "memory", "overhead")
 ELEMENTWISE_OPS = ("add", "multiply")
 
 # Ranges accepted for workload parameters (inclusive). They keep a typo (size 10**9)

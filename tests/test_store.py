@@ -40,7 +40,7 @@ def make_result(**changes) -> dict:
     n = changes.get("params", {}).get("n", 1024) if isinstance(changes.get("params"), dict) else 1024
     flops, moved = 2.0 * n**3, 3.0 * n * n * 4
     result = {
-        "workload": "matmul", "params": {"n": n}, "label": f"matmul {n} float32",
+        "workload": "matmul", "params": {"n": n}, "label": f"matmul {n} float32", "provenance": "measured",
         "backend": "jax", "device": "cpu:0", "device_name": "AMD EPYC", "dtype": "float32",
         "timing": "synced", "median_s": median, "iqr_s": q3 - q1, "q1_s": q1, "q3_s": q3,
         "min_s": min(samples), "mean_s": statistics.fmean(samples), "n_samples": len(samples),
@@ -241,15 +241,16 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def _fill_v1(url: str, doc: dict, folder: Path) -> None:
-    """A version-1 database holding ``doc``: stored by the current store, then what versions 2 and 3
+    """A version-1 database holding ``doc``: stored by the current store, then what versions 2 to 4
     added taken away; checked against the frozen version-1 tables (``store_schema.define(..., 1)``)."""
     with Store(url) as db:
         db.save_document(doc)
     engine = sa.create_engine(database.parse_url(url))
     with engine.begin() as conn:
-        for index in ("ix_results_reference", "ix_results_workload_time"):
+        for index in ("ix_results_reference", "ix_results_workload_time", "ix_results_provenance"):
             conn.execute(sa.text(f"DROP INDEX {index}"))
-        for column in ("source", "reference", "other_cpu_share", "steal_share", "busy"):
+        for column in ("source", "reference", "other_cpu_share", "steal_share", "busy", "provenance",
+                       "matmul_precision"):
             conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
         conn.execute(sa.text("UPDATE dlenv_schema SET version = 1"))
     engine.dispose()
@@ -280,6 +281,23 @@ def test_upgrade_from_version_1_keeps_rows_and_matches_a_fresh_schema(db_url, tm
     with empty_database("sqlite" if db_url.startswith("sqlite") else "postgres", tmp_path) as fresh_url:
         Store(fresh_url).close()
         assert schema_shape(db_url) == schema_shape(fresh_url)
+
+
+def test_upgrade_from_version_3_marks_stored_reference_sets_as_reference(db_url):
+    with Store(db_url) as db:
+        db.save_document(make_doc([sized(64)]))
+        db.save_document(make_doc([sized(128)]), reference=True)
+    engine = sa.create_engine(database.parse_url(db_url))
+    with engine.begin() as conn:  # back to version 3: without what version 4 added
+        conn.execute(sa.text("DROP INDEX ix_results_provenance"))
+        for column in ("provenance", "matmul_precision"):
+            conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
+        conn.execute(sa.text("UPDATE dlenv_schema SET version = 3"))
+    engine.dispose()
+    with Store(db_url) as db:
+        table = db.results()
+        assert dict(zip(table["param_n"], table["provenance"])) == {64: "measured", 128: "reference"}
+        assert [result["provenance"] for result in db.document()["results"]] == ["measured", "reference"]
 
 
 def test_a_newer_schema_is_refused(db_url):
@@ -474,7 +492,7 @@ BAD_FILES = {
     "non-UTF-8 CSV": (lambda: results.to_csv(make_doc()).replace("AMD EPYC", "AMD \xc9PYC").encode("latin-1"),
                       "a.csv", "CSV: not UTF-8: byte 0xc9"),
     "truncated CSV": (lambda: results.to_csv(make_doc([sized(1), sized(2)])).encode()[:-100], "a.csv",
-                      "CSV: line 3 has 21 cells but the header has {header}; the file looks truncated"),
+                      "CSV: line 3 has 22 cells but the header has {header}; the file looks truncated"),
     "CSV wrong types": (lambda: results.to_csv(make_doc()).replace(",synced,", ",eventually,").encode(),
                         "a.csv", "results[0].timing: must be one of synced, naive"),
     "CSV of something else": (lambda: b"name,price\r\napple,1\r\n", "a.csv", "CSV: missing required columns"),

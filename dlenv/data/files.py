@@ -3,7 +3,8 @@
 ``read_file(data, filename)`` takes a file's bytes and gives a ``Checked``: the validated
 document and its notices (lines to show the user: fields a newer dlenv wrote that were left
 out, a spreadsheet's CSV read as such), or raises ``ResultsError``. ``read_results`` gives
-the document alone.
+the document alone. A file brings in timings someone measured elsewhere: its ``measured``
+results are read as ``imported`` (other provenances are kept as they are).
 
 JSON when named ``.json`` or starting with ``{``/``[``, else CSV. A UTF-8 byte order mark
 (spreadsheets, Windows editors) is skipped; a CSV in UTF-16 with its byte order mark (a
@@ -20,7 +21,7 @@ import io
 import re
 from pathlib import PurePath
 
-from dlenv.data.results import loads_checked
+from dlenv.data.results import as_imported, loads_checked
 from dlenv.data.schema import MAX_BYTES, PARAM_PREFIX, Checked, Result, ResultsError
 from dlenv.data.tables import from_csv
 
@@ -32,7 +33,9 @@ _COLUMNS = set(Result.model_fields) | {"machine", "os"}
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?")
 # Cells that are never numbers, whatever they look like.
 _TEXT_COLUMNS = {"device_name", "label", "note", "machine", "os", "workload", "backend", "device", "dtype", "timing",
-                 "peak_source", "measured_at", "started_at", "ended_at"}
+                 "peak_source", "measured_at", "started_at", "ended_at", "peak_note", "provenance",
+                 "provenance_source", "provenance_path", "provenance_version", "provenance_note", "model_bound",
+                 "matmul_precision", "matmul_precision_setting"}
 _SAVE_AS = "save it as CSV UTF-8 (comma-delimited)"
 
 
@@ -42,7 +45,13 @@ def read_results(data: bytes, filename: str = "") -> dict:
 
 
 def read_file(data: bytes, filename: str = "") -> Checked:
-    """The validated document in a results file's bytes, and the notices to show with it."""
+    """The validated document in a results file's bytes (its measured results as imported),
+    and the notices to show with it."""
+    checked = _read(data, filename)
+    return Checked(as_imported(checked.document), checked.notices)
+
+
+def _read(data: bytes, filename: str) -> Checked:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"read_file() takes bytes, not {type(data).__name__}")
     data = bytes(data)

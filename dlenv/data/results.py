@@ -42,7 +42,7 @@ from dlenv.data.schema import (
 )
 from dlenv.data.tables import environment_of, from_csv, to_csv, to_dataframe
 
-__all__ = ["MAX_BYTES", "SCHEMA", "Checked", "ResultsError", "check_document", "document_of", "dump", "dumps",
+__all__ = ["MAX_BYTES", "SCHEMA", "Checked", "ResultsError", "as_imported", "check_document", "document_of", "dump", "dumps",
            "environment_of", "from_csv", "load", "loads", "loads_checked", "make_document", "merge_documents",
            "to_csv", "to_dataframe", "validate_document"]
 
@@ -180,6 +180,17 @@ def dump(doc: dict, path: str | os.PathLike) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+# --- provenance ------------------------------------------------------------------
+
+
+def as_imported(doc: dict) -> dict:
+    """A copy of ``doc`` whose ``measured`` results are ``imported``: measured, but elsewhere
+    or earlier, and brought in by a file. Reference, published and predicted results, and
+    results already imported, keep their provenance, so a file re-imports unchanged."""
+    return {**doc, "results": [{**result, "provenance": "imported"} if result.get("provenance", "measured") == "measured"
+                               else result for result in doc["results"]]}
 
 
 # --- merging ---------------------------------------------------------------------

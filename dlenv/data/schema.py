@@ -27,7 +27,7 @@ import re
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from dlenv.data.fields import (
     INT_LIMIT,
@@ -63,7 +63,17 @@ from dlenv.data.fields import (
     timestamp_or_none,
 )
 from dlenv.data.versions import from_v1, leave_out_unknown, v1_path
-from dlenv.vocab import BACKENDS, DTYPES, PEAK_SOURCES, TIMINGS, WORKLOADS
+from dlenv.vocab import (
+    BACKENDS,
+    DTYPES,
+    MATMUL_PRECISIONS,
+    MODEL_BOUNDS,
+    PEAK_SOURCES,
+    PROVENANCES,
+    TIMED_PROVENANCES,
+    TIMINGS,
+    WORKLOADS,
+)
 
 # Also read from here by the other modules of dlenv.data.
 __all__ = ["INT_LIMIT", "MAX_BYTES", "MAX_TEXT", "PARAM_PREFIX", "SCHEMA", "Checked", "Document", "Error", "Result",
@@ -106,27 +116,49 @@ class _Record(BaseModel):
     __pydantic_extra__: dict[ExtraName, ExtraValue] = Field(init=False)
 
 
+# A timing dlenv took (measured, imported, reference) has all of these; a published or
+# predicted figure is one number per shape and has none of them.
+TIMING_FIELDS = ("backend", "timing", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "n_samples",
+                 "calls_per_sample", "samples_s", "first_call_s", "noisy")
+
+
 class Result(_Record):
-    """One measurement: a workload with its params, timed on one device, and its statistics."""
+    """One result: a workload with its params on one device, its time per call, and what it is.
+
+    ``provenance`` says what the number is (``dlenv.vocab.PROVENANCES``). Timings dlenv took
+    (measured, imported, reference) carry their samples and statistics (``TIMING_FIELDS``);
+    published and predicted figures carry ``median_s`` alone, and say where they come from
+    (``provenance_source``, ``provenance_path``, ``provenance_version``, ``provenance_note``)
+    or, for predictions, the model's inputs (``model_*``). A file without provenance (written
+    before dlenv had it) holds dlenv timings: ``measured``.
+    """
+
+    model_config = ConfigDict(json_schema_extra={"allOf": [{
+        "if": {"properties": {"provenance": {"enum": list(TIMED_PROVENANCES)}}},
+        "then": {"required": list(TIMING_FIELDS)}}]})
 
     workload: choice(WORKLOADS)
     params: Params = Field(description="The workload's parameters (sizes, mode, ...).")
-    backend: choice(BACKENDS)
+    provenance: choice(PROVENANCES) = Field(
+        "measured", description="measured (here, by this dlenv), imported (from a file someone measured), "
+                                "reference (bundled, measured by dlenv on a named machine), published (a third "
+                                "party's figure, with its source) or predicted (a model, with its inputs).")
+    backend: choice(BACKENDS) | None = None
     device: Device
     device_name: Text
     dtype: choice(DTYPES)
-    timing: choice(TIMINGS) = Field(description="synced: the clock stops after the device finished.")
-    median_s: Positive = Field(description="Median seconds per call.")
-    iqr_s: NonNegative
-    q1_s: Positive
-    q3_s: Positive
-    min_s: Positive
-    mean_s: Positive
-    n_samples: Count
-    calls_per_sample: Count
-    samples_s: Samples = Field(description="Seconds per call of each sample; n_samples of them.")
-    first_call_s: Positive = Field(description="The first call, compilation included.")
-    noisy: Flag
+    timing: choice(TIMINGS) | None = Field(None, description="synced: the clock stops after the device finished.")
+    median_s: Positive = Field(description="Median seconds per call (for published and predicted: the figure).")
+    iqr_s: NonNegative | None = None
+    q1_s: Positive | None = None
+    q3_s: Positive | None = None
+    min_s: Positive | None = None
+    mean_s: Positive | None = None
+    n_samples: Count | None = None
+    calls_per_sample: Count | None = None
+    samples_s: Samples | None = Field(None, description="Seconds per call of each sample; n_samples of them.")
+    first_call_s: Positive | None = Field(None, description="The first call, compilation included.")
+    noisy: Flag | None = None
     flops: NonNegative
     bytes: NonNegative
     gflops: NonNegative
@@ -151,7 +183,38 @@ class Result(_Record):
     # What ran: the model Keras built (its parameter count, checked against the spec) and the peak's provenance.
     parameter_count: Count | None = Field(None, description="Parameters of the model that actually ran.")
     peak_note: Text | None = None
+    # Where a published or predicted figure comes from.
+    provenance_source: Text | None = Field(None, description="The repository or page it comes from.")
+    provenance_path: Text | None = Field(None, description="The file or section within it.")
+    provenance_version: Text | None = Field(None, description="The commit or date it was read at.")
+    provenance_note: Text | None = Field(None, description="What the figure is, in a sentence.")
+    # A prediction's inputs: time = max(flops / peak, bytes / bandwidth) + overhead (dlenv.measure.predict).
+    model_peak_gflops: Positive | None = None
+    model_gbps: Positive | None = None
+    model_overhead_s: NonNegative | None = None
+    model_bound: choice(MODEL_BOUNDS) | None = None
+    # What a matmul's multiplies ran as, and the backend setting that decided it.
+    matmul_precision: choice(MATMUL_PRECISIONS) | None = Field(
+        None, description="The precision the matmul ran in: a float32 matmul may run as tf32 or bfloat16 passes.")
+    matmul_precision_setting: Text | None = Field(None, description="The backend's setting, as read when it ran.")
     environment: EnvironmentKey = Field(description="The key of the environment that measured it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance_is_explicit(cls, data: object) -> object:
+        # Older files hold dlenv timings only; saying so in the record keeps every reader simple.
+        if isinstance(data, dict) and "provenance" not in data:
+            return {**data, "provenance": "measured"}
+        return data
+
+    @model_validator(mode="after")
+    def _timings_have_samples(self) -> Result:
+        if self.provenance in TIMED_PROVENANCES:
+            missing = [name for name in TIMING_FIELDS if getattr(self, name) is None]
+            if missing:
+                raise refuse(f"a {self.provenance} result must have {', '.join(missing)} "
+                             "(only published and predicted figures may leave them out)")
+        return self
 
     @field_validator("params")
     @classmethod
@@ -167,9 +230,9 @@ class Result(_Record):
 
     @field_validator("samples_s")
     @classmethod
-    def _one_sample_each(cls, samples: list, info: ValidationInfo) -> list:
+    def _one_sample_each(cls, samples: list | None, info: ValidationInfo) -> list | None:
         count = info.data.get("n_samples")
-        if count is not None and len(samples) != count:
+        if count is not None and samples is not None and len(samples) != count:
             raise refuse(f"holds {len(samples)} samples but n_samples is {count}")
         return samples
 

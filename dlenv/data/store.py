@@ -75,7 +75,7 @@ __all__ = ["FRAME_COLUMNS", "MAX_IMPORT_BYTES", "MAX_INDEXED_TEXT", "SCHEMA_VERS
 MAX_IMPORT_BYTES = MAX_BYTES
 # Rows per INSERT statement (and ids per IN list): well under SQLite's 32766 variables.
 BATCH_ROWS = 500
-_FILTERS = ("workload", "backend", "device", "dtype", "machine", "timing")
+_FILTERS = ("workload", "backend", "device", "dtype", "machine", "timing", "provenance")
 
 
 # --- the store -------------------------------------------------------------------
@@ -198,8 +198,8 @@ class Store:
     def results(self, *, workload: str | Sequence[str] | None = None, backend: str | Sequence[str] | None = None,
                 device: str | Sequence[str] | None = None, dtype: str | Sequence[str] | None = None,
                 machine: str | Sequence[str] | None = None, timing: str | Sequence[str] | None = None,
-                reference: bool | None = None, since: datetime | date | str | None = None,
-                until: datetime | date | str | None = None, params: dict | None = None,
+                provenance: str | Sequence[str] | None = None, reference: bool | None = None,
+                since: datetime | date | str | None = None, until: datetime | date | str | None = None, params: dict | None = None,
                 limit: int | None = None) -> pandas.DataFrame:
         """Stored results, newest first, one row per result (the Results page's main query).
 
@@ -208,7 +208,8 @@ class Store:
         date or ISO text, UTC when naive) are inclusive; a date means the whole day.
         """
         filters = {"workload": workload, "backend": backend, "device": device, "dtype": dtype,
-                   "machine": machine, "timing": timing, "reference": reference, "since": since,
+                   "machine": machine, "timing": timing, "provenance": provenance, "reference": reference,
+                   "since": since,
                    "until": until, "params": params}
         query = self._select(filters).order_by(RESULTS.c.measured_at.desc(), RESULTS.c.id.desc())
         return self._frame(query.limit(limit) if limit is not None else query)
@@ -220,10 +221,11 @@ class Store:
             rows = _records(conn, ids)
         environments: dict[int, dict] = {}
         pairs = []
-        for env_id, env_json, record_json in rows:
+        for env_id, env_json, record_json, provenance in rows:
             if env_id not in environments:
                 environments[env_id] = json.loads(env_json)
-            pairs.append((json.loads(record_json), environments[env_id]))
+            # The column decides: rows stored before version 4 had none in their record.
+            pairs.append(({**json.loads(record_json), "provenance": provenance}, environments[env_id]))
         return rs.validate_document(rs.document_of(pairs))
 
     def _select(self, filters: dict[str, Any]) -> sa.Select:
@@ -329,16 +331,18 @@ def _frame_columns() -> list[sa.ColumnElement[Any]]:
     return [ENVIRONMENTS.c.runtime if name == "runtime" else RESULTS.c[name] for name in FRAME_COLUMNS]
 
 
-def _records(conn: Connection, ids: list[int] | None) -> list[tuple[int, str, str]]:
-    query = sa.select(RESULTS.c.environment_id, ENVIRONMENTS.c.json, RESULTS.c.record_json, RESULTS.c.id).join_from(
+def _records(conn: Connection, ids: list[int] | None) -> list[tuple[int, str, str, str]]:
+    """(environment id, environment JSON, record JSON, provenance) of each result."""
+    query = sa.select(RESULTS.c.environment_id, ENVIRONMENTS.c.json, RESULTS.c.record_json, RESULTS.c.provenance,
+                      RESULTS.c.id).join_from(
         RESULTS, ENVIRONMENTS, RESULTS.c.environment_id == ENVIRONMENTS.c.id)
     if ids is None:
-        return [row[:3] for row in conn.execute(query.order_by(RESULTS.c.id))]
+        return [row[:4] for row in conn.execute(query.order_by(RESULTS.c.id))]
     wanted = list(dict.fromkeys(int(i) for i in ids))
-    found: dict[int, tuple[int, str, str]] = {}
+    found: dict[int, tuple[int, str, str, str]] = {}
     for start in range(0, len(wanted), BATCH_ROWS):
         for row in conn.execute(query.where(RESULTS.c.id.in_(wanted[start:start + BATCH_ROWS]))):
-            found[row[3]] = row[:3]
+            found[row[4]] = row[:4]
     missing = [i for i in wanted if i not in found]
     if missing:
         raise KeyError(f"no stored results with id {', '.join(map(str, missing[:10]))}")

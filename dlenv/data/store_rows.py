@@ -22,6 +22,7 @@ from dlenv.data.store_schema import (
     FLOAT_COLUMNS,
     INT_COLUMNS,
     MAX_INDEXED_TEXT,
+    PROVENANCE_COLUMNS,
     TEXT_COLUMNS,
 )
 from dlenv.data.tables import machine_name, measured_at
@@ -35,7 +36,10 @@ FRAME_COLUMNS = (
     "dtype", "timing", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "gflops", "gbps",
     "samples_per_s", "pct_of_peak", "peak_gflops", "peak_source", "flops", "bytes", "first_call_s",
     "n_samples", "calls_per_sample", "noisy", "reference", "source", *CONTENTION_FLOAT_COLUMNS, *CONTENTION_BOOL_COLUMNS,
+    *PROVENANCE_COLUMNS,
 )
+# Columns NOT NULL since version 1 that published and predicted results leave out.
+_EMPTY_WHEN_MISSING = ("backend", "timing")
 
 
 def sha256(text: str) -> str:
@@ -83,11 +87,16 @@ def _result_row(result: dict, env_machine: str, fallback_time: datetime, env_has
     # Without its environment's key: that is only a name within one file.
     result = {key: value for key, value in result.items() if key != "environment"}
     record = canonical_json(result)
+    # Nor its provenance: a timing exported and imported again (measured, now imported) is
+    # the same result, and rows stored before provenance existed keep their hashes.
+    identity = canonical_json({key: value for key, value in result.items() if key != "provenance"})
     machine = result["machine"] if isinstance(result.get("machine"), str) else env_machine
     row = {name: result.get(name) for name in (*FLOAT_COLUMNS, *INT_COLUMNS, *BOOL_COLUMNS, *TEXT_COLUMNS,
-                                               *CONTENTION_FLOAT_COLUMNS, *CONTENTION_BOOL_COLUMNS)}
+                                               *CONTENTION_FLOAT_COLUMNS, *CONTENTION_BOOL_COLUMNS,
+                                               *PROVENANCE_COLUMNS)}
+    row.update({name: row[name] or "" for name in _EMPTY_WHEN_MISSING})
     row.update(
-        hash=sha256(env_hash + "\n" + record),
+        hash=sha256(env_hash + "\n" + identity),
         machine=machine[:MAX_INDEXED_TEXT],
         label=_label(result),
         params_json=result["params"],
@@ -135,6 +144,7 @@ def to_frame(rows: Sequence[Any]) -> pandas.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame.from_records([row[:-1] for row in rows], columns=list(FRAME_COLUMNS))
+    frame[list(_EMPTY_WHEN_MISSING)] = frame[list(_EMPTY_WHEN_MISSING)].replace("", None)
     params = [row[-1] for row in rows]
     names = list(dict.fromkeys(name for item in params for name in item))
     for name in names:

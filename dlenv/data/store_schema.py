@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from dlenv.data.database import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # PostgreSQL btree index entries must stay under ~2700 bytes: 255 characters of up to
 # 4 UTF-8 bytes each fit. The whole value is kept in record_json/json.
 MAX_INDEXED_TEXT = 255
@@ -35,6 +35,10 @@ TEXT_COLUMNS = ("workload", "backend", "device", "device_name", "dtype", "timing
 # From version 3: what the machine was doing during the timed region (the Results page's busy banner).
 CONTENTION_FLOAT_COLUMNS = ("other_cpu_share", "steal_share")
 CONTENTION_BOOL_COLUMNS = ("busy",)
+# From version 4: what each result is (dlenv.vocab.PROVENANCES) and what its matmul ran as.
+# Published and predicted results have no backend or timing: those NOT NULL columns (from
+# version 1) hold "" for them, and the frames read "" back as missing.
+PROVENANCE_COLUMNS = ("provenance", "matmul_precision")
 
 
 def define(metadata: sa.MetaData, version: int) -> tuple[sa.Table, sa.Table, sa.Table]:
@@ -91,6 +95,10 @@ def define(metadata: sa.MetaData, version: int) -> tuple[sa.Table, sa.Table, sa.
     if version >= 3:
         columns += [*(sa.Column(name, sa.Float) for name in CONTENTION_FLOAT_COLUMNS),
                     *(sa.Column(name, sa.Boolean) for name in CONTENTION_BOOL_COLUMNS)]
+    if version >= 4:
+        columns += [sa.Column("provenance", sa.String(16), nullable=False, server_default="measured"),
+                    sa.Column("matmul_precision", sa.String(16)),
+                    sa.Index("ix_results_provenance", "provenance")]
     return schema, environments, sa.Table("results", metadata, *columns)
 
 
@@ -115,7 +123,16 @@ def _upgrade_2_to_3(conn: Connection) -> None:
         conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN {name} BOOLEAN"))
 
 
-_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
+def _upgrade_3_to_4(conn: Connection) -> None:
+    """Add provenance and matmul precision. Rows stored before are dlenv timings: the stored
+    reference sets are "reference", the rest "measured" (an import did not mark them before)."""
+    conn.execute(sa.text("ALTER TABLE results ADD COLUMN provenance VARCHAR(16) NOT NULL DEFAULT 'measured'"))
+    conn.execute(sa.text("ALTER TABLE results ADD COLUMN matmul_precision VARCHAR(16)"))
+    conn.execute(sa.text("UPDATE results SET provenance = 'reference' WHERE reference"))
+    conn.execute(sa.text("CREATE INDEX ix_results_provenance ON results (provenance)"))
+
+
+_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4}
 
 
 def stored_version(conn: Connection) -> int | None:

@@ -190,7 +190,7 @@ def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo,
     peak = devices.peak_for(device, spec.dtype, measured_peak, threads)
     pct, exceeded = devices.percent_of_peak(gflops, peak)
     record = {
-        "workload": spec.name, "params": spec.params(), "label": spec.label(),
+        "workload": spec.name, "params": spec.params(), "label": spec.label(), "provenance": "measured",
         "backend": backend_name, "device": device.id, "device_name": device.name,
         "device_kind": device.kind, "dtype": spec.dtype,
         "threads": threads if device.kind == "cpu" else None,  # a CPU's time depends on it
