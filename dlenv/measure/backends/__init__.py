@@ -12,6 +12,9 @@ Each of ``tensorflow``, ``jax`` and ``torch`` here provides:
     free_memory(device_id)     bytes free on a device, or None when unknown
     is_out_of_memory(exc)      whether an exception is this framework's OOM error
     matmul(), elementwise(op)  the framework's own kernels, as callables (see dlenv.measure.programs)
+    matmul_precision(device, dtype) -> (precision, setting)  what a matmul runs as, read from the
+                               framework's setting (see dlenv.precision), and that setting as text
+    set_strict_float32(strict) full float32 matmuls, or the framework's setting as the process started
 
 Importing these modules is cheap: the framework is imported inside ``load`` and the
 functions after it, never at module import, so the light processes (Streamlit, the

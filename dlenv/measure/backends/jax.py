@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from dlenv import precision
 from dlenv.measure import devices as devices_mod
 from dlenv.measure.devices import DeviceInfo
 
@@ -120,3 +121,45 @@ def elementwise(op: str) -> Callable[[Any, Any], Any]:
 
     return _jitted({"add": jnp.add, "multiply": jnp.multiply}[op])
 
+
+
+# JAX's dot algorithm presets (jax.lax.DotAlgorithmPreset names, which the setting may also
+# hold) name the computation itself, on any accelerator. Several passes that together keep
+# float32's accuracy count as float32; the float8 presets do not apply to float32 inputs.
+_PRESETS = {"F32_F32_F32": "float32", "TF32_TF32_F32": "tf32", "TF32_TF32_F32_X3": "float32",
+            "BF16_BF16_BF16": "bfloat16", "BF16_BF16_F32": "bfloat16", "BF16_BF16_F32_X3": "bfloat16_3x",
+            "BF16_BF16_F32_X6": "float32", "BF16_BF16_F32_X9": "float32",
+            "F16_F16_F16": "float16", "F16_F16_F32": "float16", "F64_F64_F64": "float64"}
+_initial_setting: list[str | None] = []  # the setting as the process started (None: JAX's default)
+
+
+def matmul_precision(device: DeviceInfo, dtype: str) -> tuple[str, str]:
+    """(what a ``dtype`` matmul on ``device`` runs as, the setting read) -- see ``dlenv.precision``.
+
+    ``jax.config.jax_default_matmul_precision``: None is JAX's default, precision DEFAULT
+    (TF32 on GPUs that have it, one bfloat16 pass on a TPU); a legacy name ("bfloat16",
+    "tensorfloat32", "highest", ...) is resolved to its level by ``jax.lax.Precision`` itself.
+    dlenv's kernels and Keras's matmul pass no precision of their own, so this one applies.
+    """
+    import jax
+
+    setting = jax.config.jax_default_matmul_precision
+    text = f"jax_default_matmul_precision={setting}"
+    if dtype != "float32" or device.kind == "cpu":
+        return dtype, text
+    if setting in _PRESETS:
+        return _PRESETS[setting], text
+    return precision.from_level(device, dtype, jax.lax.Precision(setting).name.lower()), text
+
+
+def set_strict_float32(strict: bool) -> None:
+    """Full float32 matmuls ("highest") when ``strict``, else the setting the process started with.
+
+    Set on every call of a worker, both ways. A changed setting is part of jax.jit's cache key,
+    so the cached kernels (``_jitted``) are compiled again, not reused.
+    """
+    import jax
+
+    if not _initial_setting:
+        _initial_setting.append(jax.config.jax_default_matmul_precision)
+    jax.config.update("jax_default_matmul_precision", "highest" if strict else _initial_setting[0])

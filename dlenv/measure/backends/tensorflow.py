@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
+from dlenv import precision
 from dlenv.measure import devices as devices_mod
 from dlenv.measure.backends import logical_cpus, thread_variable, virtual_cpus
 from dlenv.measure.devices import DeviceInfo
@@ -166,3 +167,35 @@ def elementwise(op: str) -> Callable[[Any, Any], Any]:
 
     return {"add": tf.math.add, "multiply": tf.math.multiply}[op]
 
+
+
+_initial_tf32: list[bool] = []  # TF32 as the process started, before dlenv changed it
+
+
+def matmul_precision(device: DeviceInfo, dtype: str) -> tuple[str, str]:
+    """(what a ``dtype`` matmul on ``device`` runs as, the setting read) -- see ``dlenv.precision``.
+
+    TensorFlow's one switch, ``tensor_float_32_execution_enabled``: on, float32 matmuls use
+    TF32 on GPUs that have it and XLA's DEFAULT precision (one bfloat16 pass on a TPU); off,
+    float32 (XLA's HIGHEST). A oneDNN fpmath mode asked for in the environment is added to
+    the text for a CPU.
+    """
+    import tensorflow as tf
+
+    enabled = tf.config.experimental.tensor_float_32_execution_enabled()
+    text = f"tensor_float_32_execution_enabled={enabled}"
+    if device.kind == "cpu" and os.environ.get("TF_SET_ONEDNN_FPMATH_MODE"):
+        text += f", TF_SET_ONEDNN_FPMATH_MODE={os.environ['TF_SET_ONEDNN_FPMATH_MODE']}"
+    return precision.from_level(device, dtype, "default" if enabled else "highest"), text
+
+
+def set_strict_float32(strict: bool) -> None:
+    """Full float32 matmuls (TF32 off) when ``strict``, else TF32 as the process started with it.
+
+    Set on every call of a worker, both ways, so that one job's choice never reaches the next.
+    """
+    import tensorflow as tf
+
+    if not _initial_tf32:
+        _initial_tf32.append(tf.config.experimental.tensor_float_32_execution_enabled())
+    tf.config.experimental.enable_tensor_float_32_execution(False if strict else _initial_tf32[0])

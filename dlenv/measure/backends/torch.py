@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from dlenv import precision
 from dlenv.measure import devices as devices_mod
 from dlenv.measure.backends import logical_cpus, virtual_cpus
 from dlenv.measure.devices import DeviceInfo
@@ -96,3 +97,41 @@ def elementwise(op: str) -> Callable[[Any, Any], Any]:
 
     return {"add": torch.add, "multiply": torch.mul}[op]
 
+
+
+_initial: list[tuple[str, bool]] = []  # (float32 matmul precision, cuDNN TF32) as the process started
+
+
+def matmul_precision(device: DeviceInfo, dtype: str) -> tuple[str, str]:
+    """(what a ``dtype`` matmul on ``device`` runs as, the setting read) -- see ``dlenv.precision``.
+
+    ``torch.get_float32_matmul_precision()`` ("highest", the default; "high"; "medium") and
+    the switch cuBLAS follows, ``torch.backends.cuda.matmul.allow_tf32``: on, a CUDA float32
+    matmul uses TF32 on GPUs that have it. For a CPU the text adds oneDNN's own setting.
+    """
+    import torch
+
+    try:
+        setting = torch.get_float32_matmul_precision()
+    except RuntimeError:  # set through both the legacy and the per-backend API: torch gives no one name
+        setting = "mixed"
+    allow_tf32 = torch.backends.cuda.matmul.allow_tf32
+    text = f"float32_matmul_precision={setting}, cuda.matmul.allow_tf32={allow_tf32}"
+    if device.kind == "cpu":
+        text += f", mkldnn.matmul.fp32_precision={torch.backends.mkldnn.matmul.fp32_precision}"
+    return precision.from_level(device, dtype, "high" if allow_tf32 else "highest"), text
+
+
+def set_strict_float32(strict: bool) -> None:
+    """Full float32 when ``strict`` ("highest", and cuDNN convolutions without TF32), else the
+    settings the process started with. Set on every call of a worker, both ways."""
+    import torch
+
+    if not _initial:
+        try:
+            _initial.append((torch.get_float32_matmul_precision(), torch.backends.cudnn.allow_tf32))
+        except RuntimeError:  # mixed APIs at start: "highest" is torch's default
+            _initial.append(("highest", torch.backends.cudnn.allow_tf32))
+    matmul, convolution = ("highest", False) if strict else _initial[0]
+    torch.set_float32_matmul_precision(matmul)
+    torch.backends.cudnn.allow_tf32 = convolution
