@@ -8,14 +8,14 @@ from dlenv.data import reference, results
 
 def test_at_least_one_set_is_shipped_each_named_after_its_file_with_a_title():
     assert reference.names()
-    for name in reference.names():
+    for name in reference.names("reference"):
         assert (ROOT / "dlenv" / "data" / "reference" / f"{name}.json").is_file()
         [environment] = reference.load(name)["environments"].values()
         title = environment["reference"]["title"]
         assert isinstance(title, str) and title and title != name
 
 
-@pytest.mark.parametrize("name", reference.names())
+@pytest.mark.parametrize("name", reference.names("reference"))
 def test_each_set_is_a_valid_document_with_a_full_environment(name):
     doc = reference.load(name)
     assert results.validate_document(doc) == doc
