@@ -1,4 +1,4 @@
-"""The command line: ``python -m dlenv devices|run|import|push`` (also what a Colab notebook runs).
+"""The command line: ``python -m dlenv devices|run|predict|import|push`` (also what a Colab notebook runs).
 
 Exit codes: 0 success; 2 bad input (one line naming the value and what is allowed, no
 traceback); 3 a requested measurement failed (the results that succeeded are written).
@@ -41,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command in ("import", "push"):
             return cmd_store(args)
+        if args.command == "predict":
+            return cmd_predict(args)
         check_common(args)
         if args.command == "devices":
             return cmd_devices(args)
@@ -195,6 +197,27 @@ def _finish(doc: dict[str, Any], args: argparse.Namespace) -> int:
         table.print_results(doc)
     _print_failures(doc["errors"])
     return EXIT_FAILED if doc["errors"] else EXIT_OK
+
+
+# ---------------------------------------------------------------- predict: from the datasheet, nothing runs
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    """Print each spec's predicted time on each card (``dlenv.measure.predict``): a table, or with
+    ``--json`` the results document, every record ``provenance: "predicted"``."""
+    from dlenv.cli import table
+    from dlenv.cli.args import predict_cards
+    from dlenv.measure import predict
+
+    specs, cards = workload_specs(args), predict_cards(args.device)
+    try:
+        doc = predict.predict_document(specs, cards, float32_precision=args.precision)
+    except predict.PredictError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print(results.dumps(doc))  # validated: what --json prints, dlenv reads back
+    else:
+        table.print_predictions(doc)
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- the results database

@@ -93,17 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("workload", choices=WORKLOADS)
     _add_common(run)
     run.add_argument("--devices", default="cpu", help="cpu, gpu, tpu, all, or ids like gpu:1 (comma-separated)")
-    run.add_argument("--dtype", default="float32", help=f"one or more of {', '.join(DTYPES)}")
-    run.add_argument("--sizes", default="256,1024", help="matmul/elementwise: N or MxNxK, comma-separated")
-    run.add_argument("--op", default="add", help=f"elementwise: {', '.join(ELEMENTWISE_OPS)}")
-    run.add_argument("--depth", default=None, help="mlp/cnn: layers (comma-separated to sweep)")
-    run.add_argument("--width", default="512", help="mlp: units per layer")
-    run.add_argument("--input", default="784", help="mlp: input features")
-    run.add_argument("--filters", default="32", help="cnn: filters per conv layer")
-    run.add_argument("--image", default="32", help="cnn: image height and width")
-    run.add_argument("--channels", default="3", help="cnn: input channels")
-    run.add_argument("--batch", default=None, help="mlp/cnn: batch size (comma-separated to sweep)")
-    run.add_argument("--mode", default="inference", help=f"mlp/cnn: {', '.join(MODES)} (or both)")
+    _add_workload_args(run)
     run.add_argument("--timing", default="synced", choices=[*TIMINGS, "both"],
                      help="naive leaves the device sync out of the clock, to show why it matters")
     run.add_argument("--budget", type=_positive_float("--budget", 0.05, 600), default=3.0,
@@ -115,12 +105,55 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--save", action="store_true",
                      help="store the results in the database (DLENV_DATABASE_URL, else the local SQLite file)")
     run.add_argument("--db", metavar="URL", help="store the results in this database (implies --save)")
+    _add_predict(sub)
 
     imp = sub.add_parser("import", help="store results files (JSON or CSV) in the local database")
     _add_store_args(imp, db_required=False)
     push = sub.add_parser("push", help="store results files in a shared database (--db is required)")
     _add_store_args(push, db_required=True)
     return parser
+
+
+# ---------------------------------------------------------------- predict (and the workload flags run shares)
+
+def _add_workload_args(parser: argparse.ArgumentParser) -> None:
+    """The flags ``workload_specs`` reads: ``run`` and ``predict`` take the same ones."""
+    parser.add_argument("--dtype", default="float32", help=f"one or more of {', '.join(DTYPES)}")
+    parser.add_argument("--sizes", default="256,1024", help="matmul/elementwise: N or MxNxK, comma-separated")
+    parser.add_argument("--op", default="add", help=f"elementwise: {', '.join(ELEMENTWISE_OPS)}")
+    parser.add_argument("--depth", default=None, help="mlp/cnn: layers (comma-separated to sweep)")
+    parser.add_argument("--width", default="512", help="mlp: units per layer")
+    parser.add_argument("--input", default="784", help="mlp: input features")
+    parser.add_argument("--filters", default="32", help="cnn: filters per conv layer")
+    parser.add_argument("--image", default="32", help="cnn: image height and width")
+    parser.add_argument("--channels", default="3", help="cnn: input channels")
+    parser.add_argument("--batch", default=None, help="mlp/cnn: batch size (comma-separated to sweep)")
+    parser.add_argument("--mode", default="inference", help=f"mlp/cnn: {', '.join(MODES)} (or both)")
+
+
+def _add_predict(sub: argparse._SubParsersAction) -> None:
+    predict = sub.add_parser("predict", help="a device's expected time, predicted from its datasheet (nothing runs)")
+    predict.add_argument("workload", choices=WORKLOADS)
+    predict.add_argument("--device", "--devices", dest="device", default="H100,T4,cpu",
+                         help="cards by name, comma-separated: e.g. H100, A100, T4, L4, tpu v5e, cpu (this CPU)")
+    predict.add_argument("--precision", default="tf32", choices=("tf32", "float32"),
+                         help="float32 matmuls as frameworks run them by default (tf32: TF32 tensor cores, "
+                              "one bfloat16 pass on TPU) or in full float32")
+    _add_workload_args(predict)
+    predict.add_argument("--json", action="store_true", help="print the results document (JSON) instead of a table")
+
+
+def predict_cards(text: str) -> list[str]:
+    """The card keys ``--device`` names (``dlenv.measure.predict.match_card``), each once, in order."""
+    from dlenv.measure import predict
+
+    keys = []
+    for item in text.split(","):
+        try:
+            keys.append(predict.match_card(item))
+        except predict.PredictError as exc:
+            raise CliError(f"--device: {exc}") from exc
+    return list(dict.fromkeys(keys))
 
 
 def _add_store_args(parser: argparse.ArgumentParser, db_required: bool) -> None:

@@ -118,3 +118,17 @@ def print_devices(report: dict[str, Any]) -> None:
                  for p in (d["peak"].get("float32"), d["peak"].get("bfloat16"))]
         table.add_row(d["id"], d["name"], memory, details, *peaks)
     _out.print(table)
+
+
+def print_predictions(doc: dict[str, Any]) -> None:
+    """Predicted results (``dlenv predict``): time, throughput, % of the datasheet peak and the
+    term that decided it; titled so that no one takes them for measurements."""
+    table = Table(title="predicted from the datasheet (nothing was measured)", box=box.SIMPLE)
+    for column in ("workload", "card", "precision", "predicted", "throughput", "of peak", "bound"):
+        table.add_column(column, justify="right" if column == "predicted" else "left")
+    for r in doc["results"]:
+        table.add_row(r.get("label", r["workload"]), r["device_name"], r.get("matmul_precision") or r["dtype"],
+                      _fmt_time(r["median_s"]), _throughput(r), _peak(r), r.get("model_bound") or "-")
+    _out.print(table)
+    _out.print("model: time = max(FLOPs / peak, bytes / bandwidth) + per-call overhead; "
+               "inputs per card in --json (environments.*.model)", highlight=False)

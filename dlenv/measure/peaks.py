@@ -142,6 +142,7 @@ _NAME_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\bV100S\b", "V100S PCIe"),
     (r"\bV100\b.*\bPCIE\b", "V100 PCIe"),
     (r"\bV100\b.*\bSXM", "V100 SXM2"),
+    (r"\bV100\b", "V100 SXM2"),  # a plain "V100" (DGX Station's V100-DGXS too): the SXM2 figures
     (r"\bA100\b(?=.*\bPCIE\b)(?=.*\b80GB\b)", "A100 PCIe 80GB"),
     (r"\bA100\b.*\bPCIE\b", "A100 PCIe 40GB"),
     (r"\bA100\b.*\b80GB\b", "A100 SXM4 80GB"),
@@ -181,3 +182,107 @@ def match_accelerator(name: str) -> str | None:
         if re.search(pattern, name, re.IGNORECASE):
             return key
     return None
+
+
+# ---------------------------------------------------------------- memory bandwidth, SMs, per-call overhead
+# What dlenv.measure.predict needs besides the FLOP/s above: how fast memory is, how many
+# units a small matmul can fill, and the fixed cost of one call.
+
+# Peak DRAM (HBM or GDDR) bandwidth in GB/s (10^9 bytes/s) per chip, from the same
+# datasheets as ACCELERATOR_SOURCES unless ACCELERATOR_BANDWIDTH_SOURCES says otherwise.
+ACCELERATOR_BANDWIDTH_GBPS: dict[str, float] = {
+    "T4": 320.0,
+    "V100 SXM2": 900.0,
+    "V100 PCIe": 900.0,
+    "V100S PCIe": 1134.0,
+    "A100 SXM4 40GB": 1555.0,
+    "A100 SXM4 80GB": 2039.0,
+    "A100 PCIe 40GB": 1555.0,
+    "A100 PCIe 80GB": 1935.0,
+    "A10": 600.0,
+    "A10G": 600.0,
+    "L4": 300.0,
+    "H100 SXM": 3350.0,
+    "H100 PCIe": 2000.0,
+    "H100 NVL": 3900.0,
+    "H200 SXM": 4800.0,
+    "H200 NVL": 4800.0,
+    "TPU v2": 700.0,
+    "TPU v3": 900.0,
+    "TPU v4": 1200.0,
+    "TPU v5e": 819.0,
+    "TPU v5p": 2765.0,
+    "TPU v6e": 1638.0,
+}
+ACCELERATOR_BANDWIDTH_SOURCES: dict[str, str] = {
+    "A10G": "NVIDIA A10 datasheet (600 GB/s GDDR6; the A10G is the same GA102 board with 24 GB GDDR6, "
+            "AWS G5 instance page)",
+    "TPU v2": "Jouppi et al., A Domain-Specific Supercomputer for Training Deep Neural Networks, CACM 63(7), "
+              "2020, table 3 (700 GB/s per chip)",
+    "TPU v3": "Jouppi et al., CACM 63(7), 2020, table 3 (900 GB/s per chip)",
+    "TPU v5e": "Google Cloud TPU v5e documentation (docs.cloud.google.com/tpu/docs/v5e: 16 GB, 819 GBps)",
+    "TPU v6e": "Google Cloud TPU v6e documentation (docs.cloud.google.com/tpu/docs/v6e: 1638 GBps per chip)",
+}
+
+# What a small matmul can fill. GPUs: streaming multiprocessors (SMs), each running one
+# output tile (GEMM_TILE_*) at a time; from NVIDIA's architecture whitepapers
+# (Turing: T4 40; Volta: V100 80; Ampere: A100 108, A10 72, A10G 80; Ada: L4 58; Hopper:
+# H100 SXM5 132, H100 PCIe 114, H100 NVL and H200 132). TPUs: the MXU's edge, to which
+# XLA pads each matmul dimension (Google Cloud TPU system architecture pages: 128x128
+# MXUs up to v5p, 256x256 on v6e).
+GPU_SMS: dict[str, int] = {
+    "T4": 40, "V100 SXM2": 80, "V100 PCIe": 80, "V100S PCIe": 80,
+    "A100 SXM4 40GB": 108, "A100 SXM4 80GB": 108, "A100 PCIe 40GB": 108, "A100 PCIe 80GB": 108,
+    "A10": 72, "A10G": 80, "L4": 58,
+    "H100 SXM": 132, "H100 PCIe": 114, "H100 NVL": 132, "H200 SXM": 132, "H200 NVL": 132,
+}
+# A GEMM kernel computes C in thread-block tiles (rows x columns of C), one tile per SM at a
+# time. CUTLASS's default shapes (include/cutlass/gemm/device/default_gemm_configuration.h,
+# NVIDIA/cutlass commit 044405ce): 128 x 256 for tensor cores on SM70, SM75 and SM80;
+# 128 x 128 for float32 on CUDA cores (OpClassSimt). cuBLAS picks among several shapes,
+# so this is the large-matmul case, not every kernel.
+GEMM_TILE_TENSOR = (128, 256)
+GEMM_TILE_CUDA_CORES = (128, 128)
+TPU_MXU_EDGE: dict[str, int] = {"TPU v2": 128, "TPU v3": 128, "TPU v4": 128, "TPU v5e": 128, "TPU v5p": 128,
+                                "TPU v6e": 256}
+
+
+@dataclass(frozen=True)
+class CallOverhead:
+    """The fixed cost of one call from Python on a kind of device, in seconds.
+
+    ``op_s``: one framework op (a matmul, an add) called eagerly, as dlenv's kernels are.
+    ``step_s``: one compiled Keras step (``predict_on_batch`` / ``train_on_batch``) of a
+    one-layer model, by mode. ``launch_s``: what each further layer's kernel adds on the
+    device (a GPU kernel launch; 0 where one compiled program runs the whole step).
+    """
+
+    op_s: float
+    step_s: dict[str, float]
+    launch_s: float
+    source: str
+
+
+# dlenv's own measurements (TensorFlow 2.21, Keras 3.15.1, synced timing, 2026-11-27, on this
+# project's 2-vCPU AMD EPYC (Zen 5) VM): `python -m dlenv run elementwise --sizes 1` 11.6 us
+# per call (JAX 3.3 us, torch 0.87 us); `python -m dlenv run mlp --depth 1 --width 1 --input 1
+# --batch 1 --mode inference,train` 0.204 ms and 0.457 ms (JAX 0.032 / 0.231 ms, torch
+# 0.278 / 0.861 ms). The step cost is host-side Keras and framework work, so the GPU and TPU
+# rows reuse it.
+_STEP_S = {"inference": 204e-6, "train": 457e-6}
+CALL_OVERHEAD: dict[str, CallOverhead] = {
+    "cpu": CallOverhead(
+        11.6e-6, _STEP_S, 0.0,
+        "dlenv's own measurement on its 2-vCPU EPYC VM (TensorFlow eager add of 1 element: 11.6 us; "
+        "one-layer Keras step: 0.204 ms inference, 0.457 ms train)"),
+    "gpu": CallOverhead(
+        12e-6, _STEP_S, 2.6e-6,
+        "a CUDA kernel launch costs at least ~2.6 us (github.com/makslevental/persistent_kernel README, "
+        "driver 510); a framework's eager op costs 8 us to submit and 17 us with a sync per op on an A100 "
+        "(PyTorch add 512x512, github.com/flagos-ai/Torch-FL pull request 27); dlenv measured 11.6 us for a "
+        "TensorFlow eager op on its own CPU, host work a GPU op pays too: 12 us is used"),
+    "tpu": CallOverhead(
+        30e-6, _STEP_S, 0.0,
+        "JAX's dispatch benchmarks (github.com/jax-ml/jax pull request 4128: a trivial jitted call 28.9 us "
+        "to return, 31.5 us with its result); no TPU-specific figure was found, so 30 us is used"),
+}
