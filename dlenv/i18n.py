@@ -309,6 +309,34 @@ TEXT: dict[str, dict[str, str]] = {
                    "ko": "Colab에서 런타임 → 런타임 유형 변경을 눌러 GPU나 TPU를 고릅니다. 세션이 다시 시작되므로 셀을 "
                          "다시 실행하세요. 무료 가속기는 사용 한도가 있고, 쉬고 있거나 오래 쓰면 회수될 수 있으니 작업을 "
                          "저장해 두세요. 그래프만 그리거나 글만 쓸 때는 CPU로 다시 바꿔 사용량을 아끼세요."},
+    # --- the Colab round trip (dlenv/ui/colab.py) ---------------------------------------
+    "colab_line": {"en": "No GPU here? Measure on a free Colab GPU: open the notebook in Colab, choose Runtime → "
+                         "Change runtime type → T4 GPU, then Runtime → Run all. It downloads {file}; import that "
+                         "file on the Results page.",
+                   "ko": "여기에 GPU가 없나요? Colab의 무료 GPU로 측정하세요. Colab에서 노트북을 열고 런타임 → 런타임 "
+                         "유형 변경 → T4 GPU를 고른 뒤 런타임 → 모두 실행을 누릅니다. 노트북이 {file} 파일을 "
+                         "내려받으면, 결과 페이지에서 그 파일을 가져오세요."},
+    "colab_sweep": {"en": "The notebook measures {workloads} at sizes {sizes}, {dtype}, with {backend}, on {devices}. "
+                          "Its first cell holds these values: change them there.",
+                    "ko": "노트북은 {workloads}를 크기 {sizes}, {dtype}, {backend} 백엔드로 {devices}에서 측정합니다. "
+                          "이 값들은 노트북의 첫 번째 셀에 있으니 거기서 바꾸면 됩니다."},
+    "colab_open": {"en": "Open the notebook in Colab", "ko": "Colab에서 노트북 열기"},
+    "colab_download": {"en": "Download the notebook for Colab", "ko": "Colab용 노트북 내려받기"},
+    "colab_upload_hint": {"en": "In Colab choose File → Upload notebook and pick the downloaded file. dlenv travels "
+                                "inside it, so nothing else is needed.",
+                          "ko": "Colab에서 파일 → 노트북 업로드를 누르고 내려받은 파일을 고르세요. dlenv가 노트북 안에 "
+                                "들어 있어 다른 준비는 필요 없습니다."},
+    "colab_stock_hint": {"en": "The link opens the project's notebook with the default sweep; the download carries "
+                               "the sweep chosen here.",
+                         "ko": "링크는 기본 측정 조합이 든 프로젝트의 노트북을 엽니다. 내려받은 노트북에는 여기서 고른 "
+                               "조합이 들어 있습니다."},
+    "colab_no_notebook": {"en": "The Colab notebook is not part of this installation ({path}).",
+                          "ko": "이 설치본에는 Colab 노트북이 없습니다({path})."},
+    "colab_bad_setting": {"en": "The repository setting cannot be used, so the notebook is offered as a download: "
+                                "{message}",
+                          "ko": "저장소 설정을 쓸 수 없어 노트북을 내려받기로 제공합니다: {message}"},
+    "res_imported": {"en": "Imported {name}: {count} results from {machines}.",
+                     "ko": "{name} 파일을 가져왔습니다: {machines}에서 잰 결과 {count}개."},
     # --- results page ----------------------------------------------------------------
     "page_results": {"en": "Results", "ko": "결과"},
     "res_title": {"en": "Saved results", "ko": "저장된 결과"},

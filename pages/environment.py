@@ -8,6 +8,7 @@ from dlenv.measure.devices import cpu_info, peak_for
 from dlenv.measure.environment import runtime
 from dlenv.measure.workloads import MLP, Matmul
 from dlenv.serve.plan import Plan
+from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import leave_other_pages, load_environments, run_job
 from dlenv.ui.state import page_language
 
@@ -41,6 +42,7 @@ cols[1].metric(t("cores", lang), cpu["cores"] or "?")
 cols[2].metric(t("peak_estimate", lang), f"{peak.gflops:.0f} GFLOP/s" if peak else t("unknown", lang),
                help=peak.note if peak else None)
 st.write(t("simd", lang, units=", ".join(cpu["simd"]) or t("none_reported", lang)))
+show_colab(lang, "environment")  # no GPU here? the Colab round trip
 
 st.header(t("per_backend", lang))
 st.write(t("per_backend_intro", lang))

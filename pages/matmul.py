@@ -8,6 +8,7 @@ from dlenv.measure.devices import cpu_info
 from dlenv.measure.workloads import Elementwise, Matmul, WorkloadError
 from dlenv.serve.plan import Plan, thread_counts
 from dlenv.ui import show
+from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
 from dlenv.ui.state import page_language, runner
 from dlenv.vocab import DTYPES
@@ -16,6 +17,7 @@ lang = page_language()
 leave_other_pages("matmul")  # a job left running on another page is cancelled
 st.title(t("mm_title", lang))
 st.write(t("mm_intro", lang))
+show_colab(lang, "matmul")
 
 limit = runner().limits.max_matmul
 offered = [2**p for p in range(6, 13) if 2**p <= limit]

@@ -8,6 +8,7 @@ from dlenv.data.results import ResultsError, dumps, to_csv
 from dlenv.data.store import StoreError
 from dlenv.i18n import t
 from dlenv.ui import show
+from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import leave_other_pages, session_documents
 from dlenv.ui.state import page_language, store
 
@@ -44,13 +45,17 @@ if upload is not None and st.session_state.get("res_imported") != upload.file_id
     st.session_state["res_imported"] = upload.file_id  # a rerun must not import it again
     try:
         report = db.import_bytes(upload.getvalue(), upload.name, source="upload")
-        st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+        # One line: what came in, from which machines (a Colab file: "Colab Tesla T4"), what was new.
+        st.success(t("res_imported", lang, name=show.plain(upload.name), count=report.added + report.duplicates,
+                     machines=show.plain(", ".join(report.machines) or "?")) + " "
+                   + t("res_saved", lang, added=report.added, duplicates=report.duplicates))
         for notice in report.notices:  # a spreadsheet's dialect read, a newer dlenv's fields left out
             st.info(show.plain(notice))
     except ResultsError as exc:
         st.error(t("res_bad_file", lang, name=show.plain(upload.name), message=show.plain(exc)))
     except StoreError as exc:
         st.error(t("res_save_failed", lang, message=exc))
+show_colab(lang, "results")  # the Colab round trip: its notebook writes the file imported above
 
 try:
     everything = db.results(limit=SHOWN)  # the newest; one query, filtered below in memory

@@ -90,6 +90,7 @@ class SaveReport:
     duplicates: int
     environment_ids: tuple[int, ...]
     notices: tuple[str, ...] = ()
+    machines: tuple[str, ...] = ()  # the machines its results name, as the Results page shows them
 
 
 class Store:
@@ -176,7 +177,9 @@ class Store:
             if reference:
                 _mark_reference(conn, [row["hash"] for _, row in rows])
         return SaveReport(added=added, duplicates=len(doc["results"]) - added,
-                          environment_ids=tuple(dict.fromkeys(env_ids.values())))
+                          environment_ids=tuple(dict.fromkeys(env_ids.values())),
+                          machines=tuple(dict.fromkeys(environment_columns(doc["environments"][key], key)[0]
+                                                       for key in named)))
 
     @staticmethod
     def _environment_id(conn: Connection, environment: dict, key: str, env_json: str, env_hash: str,
