@@ -57,8 +57,8 @@ def test_throughput_draws_the_peak_of_each_device(table):
 
 def test_speedup_compares_matching_sizes_between_two_devices(table):
     matmul = table[table["workload"] == "matmul"]
-    fig = charts.speedup_vs_size(matmul, fast="cpu:1", slow="cpu:0")
-    speed = charts.speedup_table(matmul, "cpu:1", "cpu:0")
+    fig = charts.speedup_vs_size(matmul, baseline="cpu:0 · tensorflow")
+    speed = charts.speedup_table(matmul, "cpu:1 · tensorflow", "cpu:0 · tensorflow")
     assert list(fig.data[0].x) == list(SIZES)
     assert list(fig.data[0].y) == pytest.approx(list(speed["speedup"]))
     crossover = charts.crossover_size(speed)
