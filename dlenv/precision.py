@@ -55,8 +55,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dlenv.measure.devices import DeviceInfo
 
-# Effective precisions a matmul can run as (``matmul_precision`` in a result).
-MATMUL_PRECISIONS = ("float32", "tf32", "bfloat16", "bfloat16_3x", "float16", "float64")
+# The effective precisions a matmul can run as (``matmul_precision`` in a result) are
+# dlenv.vocab.MATMUL_PRECISIONS.
 # Workloads whose FLOPs are matmuls that follow the float32 matmul setting (an MLP's Dense
 # layers). A CNN's convolutions are left out: PyTorch sets them apart
 # (torch.backends.cudnn.allow_tf32, on by default).
@@ -66,6 +66,9 @@ LEVELS = ("default", "high", "highest")
 TF32_COMPUTE_CAPABILITY = (8, 0)  # NVIDIA Ampere: the first tensor cores with TF32
 
 _ON_TPU = {"default": "bfloat16", "high": "bfloat16_3x", "highest": "float32"}
+# bfloat16 passes per float32 multiply on a TPU at each of those (jax.lax.Precision's docstring),
+# which divide the chip's bfloat16 peak.
+TPU_PASSES = {"bfloat16": 1, "bfloat16_3x": 3, "float32": 6}
 # How a label names a precision that differs from the dtype ("float32 (TF32)").
 _SHOWN = {"tf32": "TF32", "bfloat16": "bfloat16, 1 pass", "bfloat16_3x": "bfloat16, 3 passes"}
 

@@ -81,7 +81,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     plan = Plan(tuple(workload_specs(args)), tuple(device_tokens(args.devices)), timings(args),
                 tuple(backend_names(args.backend)), (args.threads,), args.budget, args.peak,
-                label=args.workload)
+                strict_float32=args.strict_float32, label=args.workload)
     _check_out(args.out)
     if args.save or args.db:
         _open_store(args.db).close()  # a bad URL fails now, not after minutes of measuring

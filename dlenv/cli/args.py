@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seconds of sampling per measurement (default 3)")
     run.add_argument("--peak", default="table", choices=PEAKS,
                      help="%% of peak against the spec table/CPU estimate, or a measured ceiling")
+    run.add_argument("--strict-float32", action="store_true",
+                     help="float32 matmuls in full float32: no TF32 or bfloat16 passes (the frameworks' GPU/TPU default)")
     run.add_argument("--out", type=Path, help="write the results here: JSON, or CSV if the name ends in .csv")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     run.add_argument("--save", action="store_true",

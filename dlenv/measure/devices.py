@@ -27,6 +27,7 @@ from dlenv.measure.peaks import (  # ACCELERATOR_*, match_accelerator: also impo
     match_accelerator,
     match_cpu_core,
 )
+from dlenv.precision import TPU_PASSES
 from dlenv.vocab import DTYPES
 
 # CPU flags that change the FLOP rate or what a framework can use, in display order.
@@ -277,17 +278,43 @@ def _spec_peak(name: str, column: str) -> Peak | None:
     return Peak(gflops=tflops * 1000 / per_chip, source="spec", note=f"{ACCELERATOR_SOURCES[key]}: {what}")
 
 
+def _precision_peak(device: DeviceInfo, dtype: str, precision: str) -> Peak | None:
+    """The datasheet peak of a float32 matmul that ran as ``precision`` on an accelerator, or None
+    when the precision changes nothing here (see ``dlenv.precision``).
+
+    TF32 on a GPU: the table's "tf32" column (tensor cores). On a TPU: its bfloat16 peak
+    divided by the bfloat16 passes each float32 multiply takes (1, 3 or 6: JAX's
+    ``jax.lax.Precision`` docstring, jax-ml/jax jax/_src/lax/lax.py, release 0.10.2).
+    """
+    if dtype != "float32":
+        return None
+    if device.kind == "gpu" and precision == "tf32":
+        return _spec_peak(device.name, "tf32")
+    passes = TPU_PASSES.get(precision)
+    if device.kind != "tpu" or passes is None:
+        return None
+    bf16 = _spec_peak(device.name, "bfloat16")
+    if bf16 is None or passes == 1:
+        return bf16
+    return Peak(gflops=bf16.gflops / passes, source="spec",
+                note=f"{bf16.note}; float32 as {passes} bfloat16 passes (JAX's lax.Precision), so 1/{passes} of it")
+
+
 def peak_for(device: DeviceInfo, dtype: str, measured_gflops: float | None = None,
-             threads: int | None = None) -> Peak | None:
+             threads: int | None = None, precision: str | None = None) -> Peak | None:
     """The peak ``device`` is compared with for ``dtype``.
 
     With ``measured_gflops`` (``--peak measured``: the best rate of a large matmul
     measured on this device), that rate is the peak, whatever the table says; its note
     compares it with the table's figure. Otherwise a datasheet figure for accelerators,
     and for the CPU the estimate for ``threads`` (the framework's thread count).
+    ``precision``: what a matmul really ran as (``matmul_precision``, ``dlenv.precision``);
+    a float32 matmul that ran as TF32 or as bfloat16 passes is compared with that peak.
     """
     _check_dtype(dtype)
-    table = cpu_peak_estimate(device, dtype, threads) if device.kind == "cpu" else _spec_peak(device.name, dtype)
+    table = _precision_peak(device, dtype, precision) if precision and device.kind != "cpu" else None
+    if table is None:
+        table = cpu_peak_estimate(device, dtype, threads) if device.kind == "cpu" else _spec_peak(device.name, dtype)
     if measured_gflops is None:
         return table
     note = f"the best rate measured on {device.id} with a large {dtype} matmul"

@@ -20,6 +20,7 @@ from dlenv.measure import backends, contention, devices, environment, programs
 from dlenv.measure.environment import now_iso
 from dlenv.measure.timing import Measurement, TimingSettings, measure
 from dlenv.measure.workloads import Elementwise, Matmul, Refused, Workload
+from dlenv.precision import MATMUL_WORKLOADS
 from dlenv.vocab import DTYPES
 
 MEMORY_HEADROOM = 0.9  # leave 10% of free memory to the framework and the OS
@@ -146,7 +147,9 @@ def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingS
         with keras.device(backend.keras_device(task.device.id)):
             step = programs.build(task.spec, backend)  # a model's parameters are checked here
             ran = {"threads": backend.threads() if task.device.kind == "cpu" else None,
-                   "parameter_count": getattr(step, "parameter_count", None)}
+                   "parameter_count": getattr(step, "parameter_count", None),
+                   "precision": (backend.matmul_precision(task.device, task.spec.dtype)
+                                 if task.spec.name in MATMUL_WORKLOADS else None)}
             for timing in task.timings:
                 started = now_iso()
                 probe = contention.Probe()  # what other programs use while this is timed
@@ -177,17 +180,20 @@ def _explain(exc: Exception, task: Task, backend: ModuleType) -> MeasurementFail
 
 def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo, m: Measurement,
                   measured_peak: float | None = None, threads: int | None = None,
-                  parameter_count: int | None = None) -> dict[str, Any]:
+                  parameter_count: int | None = None, precision: tuple[str, str] | None = None) -> dict[str, Any]:
     """A result record (``dlenv.data.results`` schema) from a measurement.
 
     ``threads``: the CPU threads the framework computed with (``backend.threads()``; the
     usable CPUs if not given), which the CPU peak is scaled to. ``measured_peak``: the
     measured ceiling, which is then the peak. ``parameter_count``: the model that ran.
+    ``precision``: (what its matmuls ran as, the framework setting read), from
+    ``backend.matmul_precision``, recorded as ``matmul_precision`` and
+    ``matmul_precision_setting``; the peak is the one for that precision (TF32's on a GPU).
     """
     gflops = spec.flops() / m.median / 1e9
     if device.kind == "cpu" and threads is None:
         threads = device.threads
-    peak = devices.peak_for(device, spec.dtype, measured_peak, threads)
+    peak = devices.peak_for(device, spec.dtype, measured_peak, threads, precision[0] if precision else None)
     pct, exceeded = devices.percent_of_peak(gflops, peak)
     record = {
         "workload": spec.name, "params": spec.params(), "label": spec.label(), "provenance": "measured",
@@ -204,6 +210,8 @@ def result_record(spec: Workload, backend_name: str, device: devices.DeviceInfo,
     }
     if parameter_count is not None:
         record["parameter_count"] = parameter_count
+    if precision is not None:
+        record["matmul_precision"], record["matmul_precision_setting"] = precision
     if m.timing == "naive":
         record["note"] = ("naive timing: the clock stopped before the device finished, so this shows the time "
                           "to queue the work, not to do it")

@@ -45,7 +45,9 @@ class WorkerCall:
     """One request to one worker process: ``op`` on the worker of ``backend`` with ``threads``.
 
     ``specs`` and the fields after it matter for ``op="run"``; ``measure`` for ``op="devices"``
-    (also time each device's ceiling, which uses the CPU).
+    (also time each device's ceiling, which uses the CPU). ``strict_float32``: run float32
+    matmuls in full float32 (no TF32, no bfloat16 passes); the worker sets its framework's
+    setting on every call, so a warm worker carries nothing from one call to the next.
     """
 
     backend: str
@@ -57,10 +59,13 @@ class WorkerCall:
     budget_s: float = 3.0
     peak: str = "table"
     measure: bool = False
+    strict_float32: bool = False
 
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise WorkloadError(f"op must be one of {', '.join(OPS)}, got {self.op!r}")
+        if not isinstance(self.strict_float32, bool):  # "false" in a message is a true string
+            raise WorkloadError(f"strict_float32 must be true or false, got {self.strict_float32!r}")
         if self.op == "run":
             _check_measurement(self.specs, self.devices, self.timings, self.peak, self.budget_s)
 
@@ -73,7 +78,7 @@ class WorkerCall:
         return {"backend": self.backend, "op": self.op, "threads": self.threads,
                 "specs": [spec_to_message(s) for s in self.specs], "devices": list(self.devices),
                 "timings": list(self.timings), "budget_s": self.budget_s, "peak": self.peak,
-                "measure": self.measure}
+                "measure": self.measure, "strict_float32": self.strict_float32}
 
     @classmethod
     def from_message(cls, message: Any) -> WorkerCall:
@@ -87,7 +92,8 @@ class WorkerCall:
                        devices=tuple(str(d) for d in message.get("devices", ("cpu",))),
                        timings=tuple(message.get("timings", ("synced",))),
                        budget_s=float(message.get("budget_s", 3.0)), peak=str(message.get("peak", "table")),
-                       measure=bool(message.get("measure", False)))
+                       measure=bool(message.get("measure", False)),
+                       strict_float32=message.get("strict_float32", False))
         except (KeyError, TypeError) as exc:
             raise WorkloadError(f"the call is missing or has a bad field: {exc}") from exc
 
@@ -118,6 +124,7 @@ class Plan:
     threads: tuple[int | None, ...] = (None,)
     budget_s: float = 3.0
     peak: str = "table"
+    strict_float32: bool = False  # full float32 matmuls: TF32 and bfloat16 passes off (WorkerCall)
     label: str = field(default="", compare=False)  # what progress shows, e.g. "matmul sweep"
 
     def __post_init__(self) -> None:
@@ -126,9 +133,12 @@ class Plan:
             raise WorkloadError("a plan needs at least one backend and one thread count")
         if any(n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1) for n in self.threads):
             raise WorkloadError(f"thread counts must be whole numbers >= 1, got {self.threads}")
+        if not isinstance(self.strict_float32, bool):
+            raise WorkloadError(f"strict_float32 must be true or false, got {self.strict_float32!r}")
 
     def calls(self) -> list[WorkerCall]:
-        return [WorkerCall(backend, "run", threads, self.specs, self.devices, self.timings, self.budget_s, self.peak)
+        return [WorkerCall(backend, "run", threads, self.specs, self.devices, self.timings, self.budget_s, self.peak,
+                           strict_float32=self.strict_float32)
                 for backend in self.backends for threads in self.threads]
 
     @property

@@ -52,6 +52,8 @@ class _Protocol:
 def _answer(call_id: str, call: WorkerCall, backend: Any, protocol: _Protocol) -> None:
     if call.backend != backend.NAME:
         raise Refused(f"this worker runs {backend.NAME}, not {call.backend}", "send the call to its backend's worker")
+    # Every call sets it, both ways: a warm worker must not pass one job's choice to the next.
+    backend.set_strict_float32(call.strict_float32)
     if call.op == "devices":
         protocol.send({"id": call_id, "event": "done", "result": execute.device_report(backend, call.measure)})
     elif call.op == "learn":
