@@ -22,6 +22,10 @@ A, B and C moved once). One term is added where the plain roofline is systematic
   its FLOPs at the peak. Source: NVIDIA, Matrix Multiplication Background User's Guide
   (docs.nvidia.com/deeplearning/performance/dl-performance-matrix-multiplication), sections
   on tile and wave quantization.
+  Not modelled: split-K (the library cutting a long K across idle SMs when M x N makes few tiles),
+  so a 256 x 256 x 4096 matmul comes out several times too slow; and how far below the datasheet
+  any matmul stays (about 80% on an H100): ``peak_gflops`` takes a measured ceiling. Both are
+  quantified in docs/predictions.md.
 * **MXU padding of TPU matmuls.** XLA pads each matmul dimension to the MXU edge
   (``peaks.TPU_MXU_EDGE``: 128, or 256 on v6e): FLOPs are counted on the padded shape.
 
@@ -182,6 +186,16 @@ def _peak(spec: Workload, hw: Card, float32_precision: str) -> _Peak:
                        "predict another dtype or another card")
 
 
+def _given_peak(spec: Workload, hw: Card, float32_precision: str, gflops: float) -> _Peak:
+    """A measured ceiling in place of the datasheet's figure; the unit it runs on (tensor cores
+    or not, hence the tile) and the precision stay what the datasheet rule says."""
+    try:
+        rule = _peak(spec, hw, float32_precision)
+    except PredictError:
+        return _Peak(gflops, spec.dtype, spec.dtype)
+    return _Peak(gflops, rule.column, rule.precision)
+
+
 def _compute_s(spec: Workload, hw: Card, peak: _Peak) -> tuple[float, float]:
     """(seconds of compute, the fraction of the peak the shape can use: 1 when it fills the device)."""
     flops = spec.flops()
@@ -222,7 +236,7 @@ def predict(spec: Workload, card_key: str, *, float32_precision: str = "tf32", p
         raise PredictError(f"float32_precision must be one of {', '.join(FLOAT32_PRECISIONS)}, "
                            f"got {float32_precision!r}")
     hw = card(card_key if card_key in cards() else match_card(card_key))
-    peak = _Peak(peak_gflops, spec.dtype, spec.dtype) if peak_gflops else _peak(spec, hw, float32_precision)
+    peak = _given_peak(spec, hw, float32_precision, peak_gflops) if peak_gflops else _peak(spec, hw, float32_precision)
     bandwidth = gbps or hw.gbps
     compute, used = _compute_s(spec, hw, peak)
     memory = spec.bytes_moved() / (bandwidth * 1e9)
