@@ -36,8 +36,9 @@ def matmul_sweep() -> colab.Sweep:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _notebook(sweep: colab.Sweep, install: str) -> bytes:
-    # Without an address to install from, the notebook carries dlenv's own code.
+def notebook_bytes(sweep: colab.Sweep, install: str) -> bytes:
+    """The .ipynb for ``sweep``, installing dlenv from ``install``; with "" (no address set)
+    it carries dlenv's own code instead (``colab.source_zip``). Cached per server."""
     return colab.notebook_for(sweep, install=install, embed=None if install else colab.source_zip())
 
 
@@ -68,6 +69,6 @@ def show_colab(lang: str, page: str) -> None:
             return
         install = colab.install_source(repository) if repository else ""
         # Built when pressed (a callable), so the page's reruns do not zip dlenv every time.
-        next(slots).download_button(t("colab_download", lang), lambda: _notebook(sweep, install), "dlenv_colab.ipynb",
+        next(slots).download_button(t("colab_download", lang), lambda: notebook_bytes(sweep, install), "dlenv_colab.ipynb",
                               "application/x-ipynb+json", key=f"colab_download_{page}")
         st.caption(t("colab_stock_hint", lang) if repository else t("colab_upload_hint", lang))
