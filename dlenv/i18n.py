@@ -97,17 +97,46 @@ TEXT: dict[str, dict[str, str]] = {
     # --- charts ----------------------------------------------------------------
     "chart_time": {"en": "Time per call", "ko": "호출당 시간"},
     "chart_throughput": {"en": "Throughput", "ko": "처리량"},
-    "chart_speedup": {"en": "Speedup of the GPU over the CPU", "ko": "CPU 대비 GPU 속도 향상"},
+    "chart_speedup": {"en": "Speedup over this machine's CPU", "ko": "이 컴퓨터 CPU 대비 속도 향상"},
     "chart_roofline": {"en": "Roofline", "ko": "루프라인"},
     "axis_size": {"en": "matrix size N", "ko": "행렬 크기 N"},
     "axis_time": {"en": "median time per call (ms)", "ko": "호출당 시간 중앙값 (ms)"},
     "axis_speedup": {"en": "speedup (×)", "ko": "속도 향상 (배)"},
     "axis_intensity": {"en": "arithmetic intensity (FLOP/byte)", "ko": "산술 강도 (FLOP/바이트)"},
-    "no_speedup": {"en": "No GPU was measured here, so there is no speedup chart. With a GPU and a CPU it "
-                         "would show how many times faster the GPU is at each size, and the size from which "
-                         "the GPU starts to win.",
-                   "ko": "여기서는 GPU를 측정하지 않아 속도 향상 차트가 없습니다. GPU와 CPU를 함께 측정하면 크기별로 "
-                         "GPU가 몇 배 빠른지, 그리고 어느 크기부터 GPU가 이기기 시작하는지 보여 줍니다."},
+    "no_speedup": {"en": "Nothing to compare the CPU with yet. Measure a GPU here, or pick cards under "
+                         "\"Compare with\": the chart then shows how many times faster each one is at each size, "
+                         "and the size from which it starts to win.",
+                   "ko": "아직 CPU와 비교할 것이 없습니다. 여기서 GPU를 측정하거나 \"비교할 장치\"에서 카드를 고르면, "
+                         "크기별로 각 장치가 몇 배 빠른지와 어느 크기부터 이기기 시작하는지 차트로 보여 줍니다."},
+    # --- provenance: what a number is (every chart's legend and hover, the tables) ----------
+    "prov_measured": {"en": "measured here", "ko": "여기서 측정"},
+    "prov_imported": {"en": "imported", "ko": "가져온 측정값"},
+    "prov_reference": {"en": "reference", "ko": "기준 측정값"},
+    "prov_published": {"en": "published", "ko": "공개된 측정값"},
+    "prov_predicted": {"en": "predicted from the datasheet", "ko": "데이터시트로 예측"},
+    "speedup_wins": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and wins from N={start} "
+                           "on ({kinds}).",
+                     "ko": "N={at}에서 **{fast}**은(는) {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
+                           "앞섭니다 ({kinds})."},
+    "speedup_loses": {"en": "**{fast}** is still **{times}×** slower than {slow} at N={at}: it is not ahead "
+                            "at any size compared ({kinds}).",
+                      "ko": "N={at}에서도 **{fast}**은(는) {slow}보다 **{times}배** 느립니다. 비교한 어떤 "
+                            "크기에서도 앞서지 못합니다 ({kinds})."},
+    "speedup_no_common": {"en": "{fast} and {slow} have no size in common, so there is no speedup to give.",
+                          "ko": "{fast}와(과) {slow}에 공통된 크기가 없어 속도 향상을 계산할 수 없습니다."},
+    "compare_cards": {"en": "Compare with", "ko": "비교할 장치"},
+    "compare_cards_help": {"en": "Cards to draw beside what is measured here: their published measurements "
+                                 "(markers) and a prediction from their datasheet (dotted line). Nothing is run "
+                                 "on them.",
+                           "ko": "여기서 측정한 값 옆에 함께 그릴 장치입니다. 공개된 측정값(점)과 데이터시트로 "
+                                 "예측한 값(점선)을 보여 주며, 그 장치에서 실제로 실행하지는 않습니다."},
+    "compare_left_out": {"en": "Not drawn: {what}", "ko": "그리지 않은 것: {what}"},
+    "no_device_here": {"en": "This machine has no {kind}: the CPU is measured, and the {kind} is shown from "
+                             "published and predicted figures of the cards under \"Compare with\" (each labelled). "
+                             "To measure a real GPU, use the Colab notebook.",
+                       "ko": "이 컴퓨터에는 {kind}가 없습니다. CPU는 직접 측정하고, {kind}는 \"비교할 장치\"에서 "
+                             "고른 카드의 공개된 측정값과 예측값으로 보여 줍니다(각각 표시됨). 실제 GPU를 측정하려면 "
+                             "Colab 노트북을 쓰세요."},
     # --- matmul page -----------------------------------------------------------
     "mm_title": {"en": "Matrix multiply: where the time goes", "ko": "행렬 곱셈: 시간은 어디에 쓰일까"},
     "mm_intro": {"en": "An N×N matrix multiply does 2·N³ floating-point operations on 3·N² numbers, so big "
@@ -369,6 +398,27 @@ TEXT: dict[str, dict[str, str]] = {
                     "ko": "고른 기계의 행렬 곱셈, 장치와 백엔드별"},
     "res_download_json": {"en": "Download the selection (JSON)", "ko": "고른 결과 내려받기 (JSON)"},
     "res_download_csv": {"en": "Download the selection (CSV)", "ko": "고른 결과 내려받기 (CSV)"},
+    # --- what a "float32" matmul ran as (dlenv.precision): Matrix multiply and Backends pages ---
+    "strict_float32": {"en": "Strict float32 (no TF32)", "ko": "엄격한 float32 (TF32 사용 안 함)"},
+    "strict_float32_help": {
+        "en": "On NVIDIA GPUs from the A100 (compute capability 8.0) on, TensorFlow and JAX multiply float32 "
+              "matrices in TF32 by default, and on a TPU in one bfloat16 pass: faster, but with fewer mantissa "
+              "bits. On, this runs them in full float32, as PyTorch does by default. A CPU computes float32 "
+              "either way.",
+        "ko": "A100(연산 능력 8.0) 이후의 NVIDIA GPU에서 TensorFlow와 JAX는 float32 행렬 곱셈을 기본적으로 TF32로, "
+              "TPU에서는 bfloat16 한 번으로 계산합니다. 더 빠르지만 가수 비트가 적습니다. 켜면 PyTorch의 기본값처럼 "
+              "온전한 float32로 계산합니다. CPU는 어느 쪽이든 float32로 계산합니다."},
+    "backends_precision": {
+        "en": "The same \"float32\" is not the same computation on every backend. On an NVIDIA GPU from the A100 "
+              "on, TensorFlow and JAX multiply float32 matrices in TF32 by default (10 mantissa bits instead of 23, "
+              "several times faster) while PyTorch keeps full float32; on a TPU, JAX uses one bfloat16 pass. Each "
+              "result records what it ran as, and the Matrix multiply page can switch TF32 off.",
+        "ko": "같은 \"float32\"라도 백엔드마다 같은 계산이 아닙니다. A100 이후의 NVIDIA GPU에서 TensorFlow와 JAX는 "
+              "float32 행렬 곱셈을 기본적으로 TF32로 계산하고(가수 23비트 대신 10비트, 몇 배 빠름) PyTorch는 온전한 "
+              "float32를 유지합니다. TPU에서 JAX는 bfloat16 한 번으로 계산합니다. 결과마다 실제로 어떻게 계산했는지 "
+              "기록하며, 행렬 곱셈 페이지에서 TF32를 끌 수 있습니다."},
+    "backends_precision_ran": {"en": "What float32 ran as here: {ran}.",
+                               "ko": "여기서 float32가 실제로 계산된 방식: {ran}."},
 }
 
 

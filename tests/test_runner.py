@@ -196,6 +196,15 @@ def test_a_missing_device_is_a_clear_error(runner):
     assert job.error.kind == "missing_device" and "available: cpu:0" in job.error.message
 
 
+def test_a_missing_device_beside_one_that_is_here_keeps_what_was_measured(runner):
+    job = runner.submit(small(devices=("cpu", "gpu")), session="alice")
+    assert job.wait(120) and job.state == DONE, job.errors
+    assert [result["device"] for result in job.result["results"]] == ["cpu:0"]
+    [error] = job.result["errors"]
+    assert "no gpu device found by the tensorflow backend here; available: cpu:0" in error["error"]
+    assert "Colab" in error["hint"]
+
+
 def test_a_backend_that_is_not_installed_is_a_clear_error(runner):
     job = runner.submit(Plan((Matmul.square(64),), backends=("mxnet",)), session="alice")
     assert job.wait(30) and job.state == FAILED

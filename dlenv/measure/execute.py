@@ -70,17 +70,41 @@ class Task:
 
 def resolve_devices(tokens: Sequence[str], available: list[devices.DeviceInfo],
                     backend_name: str) -> list[devices.DeviceInfo]:
-    """The devices named by ``tokens`` (cpu, gpu, tpu, all, or ids like gpu:1), in order."""
+    """The devices named by ``tokens`` (cpu, gpu, tpu, all, or ids like gpu:1), in order;
+    ``Refused`` (kind "missing_device") if a token names none."""
     chosen: list[devices.DeviceInfo] = []
     for token in tokens:
         matches = [d for d in available if token == "all" or d.kind == token or d.id == token]
         if not matches:
-            have = ", ".join(d.id for d in available)
-            raise Refused(f"no {token} device found by the {backend_name} backend here; available: {have}",
-                          "choose an available device, or run where that device is (see the Colab notebook)",
-                          kind="missing_device")
+            raise _missing(token, available, backend_name)
         chosen += [d for d in matches if d not in chosen]
     return chosen
+
+
+def missing_devices(tokens: Sequence[str], available: list[devices.DeviceInfo]) -> list[str]:
+    """The tokens of ``tokens`` that name no device of ``available``."""
+    return [token for token in tokens
+            if not any(token == "all" or d.kind == token or d.id == token for d in available)]
+
+
+def missing_device_errors(specs: Sequence[Workload], tokens: Sequence[str], available: list[devices.DeviceInfo],
+                          backend_name: str) -> list[dict[str, Any]]:
+    """One error record per missing device token (results-document ``errors`` entries), so a
+    request for "cpu" and "gpu" on a machine without a GPU measures the CPU and says why the
+    GPU is not there, instead of failing as a whole."""
+    errors = []
+    for token in tokens:
+        refused = _missing(token, available, backend_name)
+        errors.append({"workload": specs[0].name, "backend": backend_name, "error": str(refused),
+                       "hint": refused.hint})
+    return errors
+
+
+def _missing(token: str, available: list[devices.DeviceInfo], backend_name: str) -> Refused:
+    have = ", ".join(d.id for d in available)
+    return Refused(f"no {token} device found by the {backend_name} backend here; available: {have}",
+                   "choose an available device, or run where that device is (see the Colab notebook)",
+                   kind="missing_device")
 
 
 def plan(specs: Sequence[Workload], device_tokens: Sequence[str], backend: ModuleType,

@@ -62,12 +62,18 @@ def _answer(call_id: str, call: WorkerCall, backend: Any, protocol: _Protocol) -
                           "ask the tensorflow worker")
         protocol.send({"id": call_id, "event": "done", "result": graphdemo.run(backend)})
     else:
-        tasks = execute.plan(call.specs, call.devices, backend, call.timings)
+        # A device this machine lacks is an error of its own; the others are still measured.
+        # (When none of them is here, the call is refused as a whole.)
+        available = backend.devices()
+        missing = execute.missing_devices(call.devices, available)
+        present = [token for token in call.devices if token not in missing]
+        tasks = execute.plan(call.specs, present or call.devices, backend, call.timings)
 
         def progress(event: dict[str, Any]) -> None:
             protocol.send({"id": call_id, "event": "progress", **event})
 
         doc = execute.run_plan(tasks, backend, TimingSettings(budget_s=call.budget_s), call.peak, progress)
+        doc["errors"] += execute.missing_device_errors(call.specs, missing, available, backend.NAME)
         protocol.send({"id": call_id, "event": "done", "result": doc})
 
 

@@ -13,8 +13,9 @@ from dlenv.data import results
 from dlenv.i18n import t
 from dlenv.measure import graphdemo
 from dlenv.measure.devices import DeviceInfo, peak_for
+from dlenv.vocab import PROVENANCES, TIMED_PROVENANCES
 
-TABLE_COLUMNS = ("label", "machine", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
+TABLE_COLUMNS = ("label", "machine", "provenance", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
                  "samples_per_s", "pct_of_peak", "n_samples", "noisy", "other_cpu_share", "busy")
 
 
@@ -43,31 +44,55 @@ def busy_warning(df: pd.DataFrame, lang: str) -> bool:
     return True
 
 
+def provenance_names(lang: str) -> dict[str, str]:
+    """The provenance names in ``lang``, as the charts' legends and hovers show them."""
+    return {kind: t(f"prov_{kind}", lang) for kind in PROVENANCES}
+
+
 def matmul_charts(df: pd.DataFrame, lang: str) -> None:
-    """Time and throughput against size, speedup (GPU over CPU), roofline."""
-    synced = df[df["timing"] == "synced"]
+    """Time and throughput against size, speedup over this machine's measured CPU (of every
+    other series: a GPU measured here, an imported, published or predicted card) with one
+    sentence each, and the roofline of what was measured."""
+    names = provenance_names(lang)
+    synced = df[df["timing"].isna() | (df["timing"] == "synced")]
     mm = synced[synced["workload"] == "matmul"]
     size_x = t("axis_size", lang)
     left, right = st.columns(2)
-    left.plotly_chart(charts.time_vs_size(_with_timing(df[df["workload"] == "matmul"]),
-                                          t("chart_time", lang), size_x, t("axis_time", lang)),
-                      width="stretch")
-    right.plotly_chart(charts.throughput_vs_size(mm, t("chart_throughput", lang), size_x),
+    left.plotly_chart(charts.time_vs_size(_with_timing(df[df["workload"] == "matmul"]), t("chart_time", lang), size_x,
+                                          t("axis_time", lang), names), width="stretch")
+    right.plotly_chart(charts.throughput_vs_size(mm, t("chart_throughput", lang), size_x, names=names),
                        width="stretch")
-    kinds = set(synced["device"].str.split(":").str[0])
-    if {"gpu", "cpu"} <= kinds:
-        gpu = min(d for d in synced["device"].unique() if d.startswith("gpu"))
-        left.plotly_chart(charts.speedup_vs_size(mm, gpu, "cpu:0", t("chart_speedup", lang), size_x,
-                                                 t("axis_speedup", lang)), width="stretch")
+    series = charts.with_series(mm, names)
+    cpus = series[(series["provenance"] == "measured") & series["device"].str.startswith("cpu")]["series"]
+    others = [name for name in dict.fromkeys(series["series"]) if not cpus.empty and name != cpus.iloc[0]]
+    if others:
+        left.plotly_chart(charts.speedup_vs_size(series, cpus.iloc[0], t("chart_speedup", lang), size_x,
+                                                 t("axis_speedup", lang), names), width="stretch")
+        for name in others:
+            left.write(speedup_sentence(series, name, cpus.iloc[0], lang))
     else:
         left.info(t("no_speedup", lang))
-    right.plotly_chart(charts.roofline(synced, t("chart_roofline", lang), t("axis_intensity", lang)),
+    measured = synced[synced["provenance"].isin(TIMED_PROVENANCES)]
+    right.plotly_chart(charts.roofline(measured, t("chart_roofline", lang), t("axis_intensity", lang)),
                        width="stretch")
+
+
+def speedup_sentence(df: pd.DataFrame, fast: str, slow: str, lang: str) -> str:
+    """"The T4 is 11× faster at N=4096 and wins from N=256 (predicted ÷ measured)", or why not."""
+    summary = charts.speedup_summary(df, fast, slow)
+    if summary is None:
+        return t("speedup_no_common", lang, fast=plain(fast), slow=plain(slow))
+    kinds = f"{t('prov_' + summary['fast_provenance'], lang)} ÷ {t('prov_' + summary['slow_provenance'], lang)}"
+    words = {"fast": plain(fast), "slow": plain(slow), "at": summary["at"], "kinds": kinds}
+    if summary["crossover"] is not None:
+        return t("speedup_wins", lang, times=f"{summary['speedup']:.3g}", start=summary["crossover"], **words)
+    return t("speedup_loses", lang, times=f"{1 / summary['speedup']:.3g}", **words)
 
 
 def _with_timing(rows: pd.DataFrame) -> pd.DataFrame:
     """Naive rows get "naive" after the backend name, so they show as lines of their own."""
-    return rows.assign(backend=rows["backend"].where(rows["timing"] == "synced", rows["backend"] + " naive"))
+    naive = rows["timing"] == "naive"
+    return rows.assign(backend=rows["backend"].where(~naive, rows["backend"] + " naive"))
 
 
 def device_rows(env: dict[str, Any], lang: str) -> pd.DataFrame:
