@@ -6,6 +6,7 @@ import streamlit as st
 from dlenv.i18n import t
 from dlenv.measure import backends
 from dlenv.measure.workloads import MLP
+from dlenv.precision import dtype_label
 from dlenv.serve.plan import Plan
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, run_job
@@ -26,6 +27,7 @@ st.code("import keras\n\n"
         f"    + [keras.layers.Dense({SPEC.width}, activation='relu') for _ in range({SPEC.depth})]\n"
         f"    + [keras.layers.Dense({SPEC.classes})])\n"
         f"model.predict_on_batch(x)  # x: {SPEC.batch} × {SPEC.input_dim}", language="python")
+st.caption(t("backends_precision", lang))
 
 request = Plan((SPEC,), backends=tuple(installed), budget_s=0.5, label="backend comparison") if installed else None
 pressed = st.button(t("compare_run", lang), type="primary", disabled=not installed)
@@ -36,4 +38,6 @@ if doc:
     fig = px.bar(df.assign(ms=df["median_s"] * 1e3), x="backend", y="ms", color="device", barmode="group",
                  title=t("chart_backends", lang), labels={"ms": t("axis_step_ms", lang)})
     st.plotly_chart(fig, width="stretch")
+    ran = {f"{row['backend']} {row['device']}: {dtype_label(row)}" for _, row in df.iterrows()}
+    st.caption(t("backends_precision_ran", lang, ran="; ".join(sorted(ran))))
     show.table(df, lang)

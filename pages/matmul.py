@@ -38,6 +38,7 @@ naive = right.toggle(t("naive", lang), key="mm_naive", persist_state="session")
 right.caption(t("naive_help", lang))
 measured_peak = right.toggle(t("peak_measured", lang), key="mm_peak_measured", persist_state="session",
                              help=t("peak_measured_help", lang))
+strict = right.toggle(t("strict_float32", lang), key="mm_strict", persist_state="session", help=t("strict_float32_help", lang))
 
 request, problem = None, None
 if not sizes:
@@ -51,7 +52,7 @@ else:
         specs = tuple(Matmul.square(n, dtype) for n in sizes) + tuple(Elementwise(size=n, dtype=dtype) for n in sizes)
         request = Plan(specs, devices=tuple(chosen), timings=("synced", "naive") if naive else ("synced",),
                        backends=(backend,), budget_s=0.5, peak="measured" if measured_peak else "table",
-                       label="matmul sweep")
+                       strict_float32=strict, label="matmul sweep")
     except WorkloadError as exc:
         problem = t("refused", lang, message=exc)
     refused = request and refusal(request)
