@@ -419,27 +419,6 @@ TEXT: dict[str, dict[str, str]] = {
               "기록하며, 행렬 곱셈 페이지에서 TF32를 끌 수 있습니다."},
     "backends_precision_ran": {"en": "What float32 ran as here: {ran}.",
                                "ko": "여기서 float32가 실제로 계산된 방식: {ran}."},
-    # --- what a "float32" matmul ran as (dlenv.precision): Matrix multiply and Backends pages ---
-    "strict_float32": {"en": "Strict float32 (no TF32)", "ko": "엄격한 float32 (TF32 사용 안 함)"},
-    "strict_float32_help": {
-        "en": "On NVIDIA GPUs from the A100 (compute capability 8.0) on, TensorFlow and JAX multiply float32 "
-              "matrices in TF32 by default, and on a TPU in one bfloat16 pass: faster, but with fewer mantissa "
-              "bits. On, this runs them in full float32, as PyTorch does by default. A CPU computes float32 "
-              "either way.",
-        "ko": "A100(연산 능력 8.0) 이후의 NVIDIA GPU에서 TensorFlow와 JAX는 float32 행렬 곱셈을 기본적으로 TF32로, "
-              "TPU에서는 bfloat16 한 번으로 계산합니다. 더 빠르지만 가수 비트가 적습니다. 켜면 PyTorch의 기본값처럼 "
-              "온전한 float32로 계산합니다. CPU는 어느 쪽이든 float32로 계산합니다."},
-    "backends_precision": {
-        "en": "The same \"float32\" is not the same computation on every backend. On an NVIDIA GPU from the A100 "
-              "on, TensorFlow and JAX multiply float32 matrices in TF32 by default (10 mantissa bits instead of 23, "
-              "several times faster) while PyTorch keeps full float32; on a TPU, JAX uses one bfloat16 pass. Each "
-              "result records what it ran as, and the Matrix multiply page can switch TF32 off.",
-        "ko": "같은 \"float32\"라도 백엔드마다 같은 계산이 아닙니다. A100 이후의 NVIDIA GPU에서 TensorFlow와 JAX는 "
-              "float32 행렬 곱셈을 기본적으로 TF32로 계산하고(가수 23비트 대신 10비트, 몇 배 빠름) PyTorch는 온전한 "
-              "float32를 유지합니다. TPU에서 JAX는 bfloat16 한 번으로 계산합니다. 결과마다 실제로 어떻게 계산했는지 "
-              "기록하며, 행렬 곱셈 페이지에서 TF32를 끌 수 있습니다."},
-    "backends_precision_ran": {"en": "What float32 ran as here: {ran}.",
-                               "ko": "여기서 float32가 실제로 계산된 방식: {ran}."},
 }
 
 
