@@ -108,6 +108,19 @@ TEXT: dict[str, dict[str, str]] = {
                          "and the size from which it starts to win.",
                    "ko": "아직 CPU와 비교할 것이 없습니다. 여기서 GPU를 측정하거나 \"비교할 장치\"에서 카드를 고르면, "
                          "크기별로 각 장치가 몇 배 빠른지와 어느 크기부터 이기기 시작하는지 차트로 보여 줍니다."},
+    "models_predicted": {"en": "The same step on other cards, predicted from their datasheets",
+                         "ko": "다른 장치에서의 같은 스텝, 데이터시트로 예측"},
+    "models_predicted_chart": {"en": "Time per step: measured here (solid) and predicted (hatched)",
+                               "ko": "스텝당 시간: 여기서 측정(채운 막대)과 예측(빗금 막대)"},
+    "models_predicted_note": {"en": "Predicted from the datasheet: time = max(FLOPs ÷ peak, bytes ÷ memory "
+                                    "bandwidth) + a fixed cost per step; nothing ran on those cards. What limits "
+                                    "each: {bound}.",
+                              "ko": "데이터시트로 예측한 값입니다: 시간 = max(FLOPs ÷ 최고 성능, 바이트 ÷ 메모리 "
+                                    "대역폭) + 스텝당 고정 비용. 그 장치에서 실제로 실행하지는 않았습니다. 각 장치의 "
+                                    "한계 요인: {bound}."},
+    "bound_compute": {"en": "arithmetic (compute-bound)", "ko": "연산 (연산 한계)"},
+    "bound_memory": {"en": "memory bandwidth (memory-bound)", "ko": "메모리 대역폭 (메모리 한계)"},
+    "bound_overhead": {"en": "the fixed cost per call (overhead-bound)", "ko": "호출당 고정 비용 (오버헤드 한계)"},
     # --- provenance: what a number is (every chart's legend and hover, the tables) ----------
     "prov_measured": {"en": "measured here", "ko": "여기서 측정"},
     "prov_imported": {"en": "imported", "ko": "가져온 측정값"},
@@ -394,8 +407,16 @@ TEXT: dict[str, dict[str, str]] = {
     "res_filter_backend": {"en": "Backend", "ko": "백엔드"},
     "res_filter_device": {"en": "Device", "ko": "장치"},
     "res_count": {"en": "{shown} of {total} stored results", "ko": "저장된 결과 {total}개 중 {shown}개"},
-    "res_compare": {"en": "Matrix multiply on the chosen machine, by device and backend",
-                    "ko": "고른 기계의 행렬 곱셈, 장치와 백엔드별"},
+    "res_compare": {"en": "Compare machines: matrix multiply", "ko": "기계 비교: 행렬 곱셈"},
+    "res_filter_provenance": {"en": "Provenance", "ko": "출처"},
+    "res_series": {"en": "Series to compare (device · backend, and where each number comes from)",
+                   "ko": "비교할 계열 (장치 · 백엔드, 각 수치의 출처)"},
+    "res_baseline": {"en": "Compared against", "ko": "비교 기준"},
+    "res_pick_two": {"en": "Pick at least two series to compare. Load the reference results or import a "
+                           "Colab file to have a GPU here.",
+                     "ko": "비교할 계열을 두 개 이상 고르세요. 기준 결과를 불러오거나 Colab 파일을 가져오면 "
+                           "GPU 결과도 함께 볼 수 있습니다."},
+    "res_speedup": {"en": "Speedup over {baseline}", "ko": "{baseline} 대비 속도 향상"},
     "res_download_json": {"en": "Download the selection (JSON)", "ko": "고른 결과 내려받기 (JSON)"},
     "res_download_csv": {"en": "Download the selection (CSV)", "ko": "고른 결과 내려받기 (CSV)"},
     # --- what a "float32" matmul ran as (dlenv.precision): Matrix multiply and Backends pages ---

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from dlenv import compare
 from dlenv.i18n import t
 from dlenv.measure import backends
 from dlenv.measure.workloads import CNN, MLP, WorkloadError
@@ -54,8 +55,8 @@ if problem:
     st.error(problem)
 
 doc = run_job(request, lang, start=st.button(t("run", lang), type="primary", disabled=request is None), slot="models")
+df = show.frame(doc) if doc else None
 if doc:
-    df = show.frame(doc)
     show.busy_warning(df, lang)
     row = df.iloc[0]
     cols = st.columns(3)
@@ -63,3 +64,9 @@ if doc:
     cols[1].metric(t("samples_s", lang), f"{row['samples_per_s']:,.0f}" if pd.notna(row["samples_per_s"]) else "?")
     cols[2].metric(t("first_call", lang), f"{row['first_call_s'] * 1e3:.3g} ms", help=t("first_call_help", lang))
     show.table(df, lang)
+
+st.subheader(t("models_predicted", lang))
+cards = st.multiselect(t("compare_cards", lang), compare.cards(), default=list(compare.DEFAULT_CARDS),
+                       key="model_cards", persist_state="session", help=t("compare_cards_help", lang))
+measured = df[(df["timing"] == "synced") & (df["workload"] == spec.name)] if df is not None else None
+show.model_predictions(spec, measured, cards, lang)

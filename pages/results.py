@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from dlenv import charts
 from dlenv.data import reference
 from dlenv.data.results import ResultsError, dumps, to_csv
 from dlenv.data.store import StoreError
@@ -25,13 +24,16 @@ st.caption(t("res_intro", lang, db=db.url_for_display))
 
 
 def save(documents: list, source: str, reference: bool = False) -> None:
-    """Store each document (one transaction each) and say what happened."""
+    """Store each document (one transaction each) and say what happened, in one line."""
+    added = duplicates = 0
     try:
         for doc in documents:
             report = db.save_document(doc, source=source, reference=reference)
-            st.success(t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+            added, duplicates = added + report.added, duplicates + report.duplicates
     except StoreError as exc:  # the database is locked, read-only or gone: that save is rolled back
         st.error(t("res_save_failed", lang, message=exc))
+    if added or duplicates:
+        st.success(t("res_saved", lang, added=added, duplicates=duplicates))
 
 
 left, middle, right = st.columns(3)
@@ -67,10 +69,13 @@ if everything.empty:
     st.info(t("res_empty", lang))
     st.stop()
 
-columns = st.columns(4)
+FILTERS = ("workload", "machine", "provenance", "backend", "device")
+columns = st.columns(len(FILTERS))
 picked = everything
-for i, field in enumerate(("workload", "machine", "backend", "device")):
+names = show.provenance_names(lang)
+for i, field in enumerate(FILTERS):
     values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()),
+                                    format_func=(lambda kind: names.get(kind, kind)) if field == "provenance" else str,
                                     key=f"res_filter_{field}", persist_state="session")
     if values:
         picked = picked[picked[field].isin(values)]
@@ -78,10 +83,7 @@ st.caption(t("res_count", lang, shown=len(picked), total=total))
 show.busy_warning(picked, lang)
 show.table(picked, lang)
 
-matmul = picked[(picked["workload"] == "matmul") & (picked["timing"] == "synced")]
-if not matmul.empty:
-    machine = st.selectbox(t("res_filter_machine", lang), sorted(matmul["machine"].unique()), key="res_machine")
-    st.plotly_chart(charts.throughput_vs_size(matmul[matmul["machine"] == machine], title=t("res_compare", lang)))
+show.machine_comparison(picked, lang)
 
 # The files are built only when a button is pressed: exporting thousands of results on
 # every rerun would make the page slow.

@@ -138,6 +138,13 @@ def test_models_page_shows_the_summary_then_the_measured_step():
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     labels = [m.label for m in at.metric]
     assert {"Time per step", "Samples per second", "First call (tracing, compiling)"} <= set(labels)
+    # The measured step beside the same step predicted on the default cards, each labelled.
+    [figure] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    bars = {bar["name"]: bar for bar in figure["data"]}
+    assert set(bars) == {"cpu:0 · tensorflow", "H100 SXM (predicted from the datasheet)",
+                         "T4 (predicted from the datasheet)"}
+    assert bars["T4 (predicted from the datasheet)"]["marker"]["pattern"]["shape"] == "/"
+    assert any("Predicted from the datasheet" in caption.value for caption in at.caption)
 
 
 def test_environment_devices_per_backend_and_the_tensorflow_version():

@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dlenv import charts
+from dlenv import charts, compare
 from dlenv.data import results
 from dlenv.i18n import t
 from dlenv.measure import graphdemo
@@ -75,6 +76,67 @@ def matmul_charts(df: pd.DataFrame, lang: str) -> None:
     measured = synced[synced["provenance"].isin(TIMED_PROVENANCES)]
     right.plotly_chart(charts.roofline(measured, t("chart_roofline", lang), t("axis_intensity", lang)),
                        width="stretch")
+
+
+def machine_comparison(df: pd.DataFrame, lang: str) -> None:
+    """Any matmul series against any other (this CPU, a bundled reference or published set, an
+    imported Colab GPU): time, throughput and speedup against size, the crossover marked, and
+    one sentence per series. The user picks the dtype, the series and the baseline."""
+    names = provenance_names(lang)
+    matmul = df[(df["workload"] == "matmul") & (df["timing"].isna() | (df["timing"] == "synced"))]
+    if matmul.empty:
+        return
+    st.subheader(t("res_compare", lang))
+    left, right = st.columns(2)
+    dtypes = sorted(matmul["dtype"].unique())
+    dtype = left.selectbox(t("dtype", lang), dtypes, index=dtypes.index("float32") if "float32" in dtypes else 0,
+                           key="res_compare_dtype")
+    series = charts.with_series(matmul[matmul["dtype"] == dtype], names)
+    options = list(dict.fromkeys(series.sort_values("provenance", key=lambda p: p != "measured")["series"]))
+    cpu = [name for name in options if series.loc[series["series"] == name, "device"].iloc[0].startswith("cpu")]
+    fast = [name for name in options if name not in cpu]
+    chosen = right.multiselect(t("res_series", lang), options, default=(cpu[:1] + fast[:2]) or options[:2],
+                               key="res_compare_series")
+    if len(chosen) < 2:
+        right.info(t("res_pick_two", lang))
+        return
+    baseline = left.selectbox(t("res_baseline", lang), chosen, key="res_compare_baseline")
+    shown = series[series["series"].isin(chosen)]
+    size_x = t("axis_size", lang)
+    one, two = st.columns(2)
+    one.plotly_chart(charts.time_vs_size(shown, t("chart_time", lang), size_x, t("axis_time", lang), names),
+                     width="stretch")
+    two.plotly_chart(charts.throughput_vs_size(shown, t("chart_throughput", lang), size_x, names=names),
+                     width="stretch")
+    one.plotly_chart(charts.speedup_vs_size(shown, baseline, t("res_speedup", lang, baseline=baseline), size_x,
+                                            t("axis_speedup", lang), names), width="stretch")
+    for name in chosen:
+        if name != baseline:
+            two.write(speedup_sentence(shown, name, baseline, lang))
+
+
+def model_predictions(spec: Any, measured: pd.DataFrame | None, card_keys: list[str], lang: str) -> None:
+    """The time per step of ``spec`` predicted from each card's datasheet, as bars beside the
+    step measured here (if any), each bar labelled by its provenance, and why a card is missing."""
+    names = provenance_names(lang)
+    precision = "float32" if measured is not None and (measured.get("matmul_precision") == "float32").all() else "tf32"
+    comparison = compare.model_comparison(spec, card_keys, float32_precision=precision)
+    predicted = results.to_dataframe(comparison.document) if comparison.document["results"] else None
+    rows = pd.concat([frame for frame in (measured, predicted) if frame is not None and not frame.empty])
+    if rows.empty:
+        return
+    rows = charts.with_series(rows, names)
+    bars = go.Figure([go.Bar(x=[row.series], y=[row.median_s * 1e3], name=row.series, marker_color=row.colour,
+                             marker_pattern_shape="" if row.provenance in TIMED_PROVENANCES else "/",
+                             hovertemplate="%{y:.3g} ms<extra>%{x}</extra>") for row in rows.itertuples()])
+    bars.update_layout(title=t("models_predicted_chart", lang), yaxis_title=t("axis_step_ms", lang),
+                       yaxis_type="log", showlegend=False, template="plotly_white")
+    st.plotly_chart(bars, width="stretch")
+    if predicted is not None:
+        st.caption(t("models_predicted_note", lang, bound=", ".join(
+            f"{row.device_name}: {t('bound_' + row.model_bound, lang)}" for row in predicted.itertuples())))
+    for line in comparison.left_out:
+        st.caption(t("compare_left_out", lang, what=plain(line)))
 
 
 def speedup_sentence(df: pd.DataFrame, fast: str, slow: str, lang: str) -> str:
