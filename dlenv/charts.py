@@ -55,7 +55,7 @@ def with_series(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
     names = names or {}
     if "series" in df:
         return df
-    frame = df.assign(**{key: df[key] if key in df else None for key in SERIES_KEYS})
+    frame = df.assign(**{key: df.get(key) for key in SERIES_KEYS})
     frame["provenance"] = frame["provenance"].fillna("measured")
     keys = frame[list(SERIES_KEYS)].astype(object).where(frame[list(SERIES_KEYS)].notna(), None)
     labels: dict[tuple, str] = {}
@@ -128,8 +128,12 @@ def _size_column(df: pd.DataFrame) -> str:
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, log_x: bool = True, log_y: bool = True,
             legend: str = "device · backend") -> go.Figure:
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, hovermode="closest", legend_title=legend,
-                      template="plotly_white", margin={"t": 60, "r": 20})
+    # The legend goes below the plot: names with their provenance are long, and beside a
+    # half-width chart they left the plot a sliver.
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, hovermode="closest", template="plotly_white",
+                      margin={"t": 60, "r": 20},
+                      legend={"title": {"text": legend}, "orientation": "h", "yanchor": "top", "y": -0.22,
+                              "xanchor": "left", "x": 0})
     fig.update_xaxes(type="log" if log_x else "linear")
     fig.update_yaxes(type="log" if log_y else "linear")
     return fig
@@ -155,7 +159,7 @@ def time_vs_size(df: pd.DataFrame, title: str = "Time per call", x_title: str = 
                                 strict=True)),
             hovertemplate="N=%{x}<br>median %{y:.4g} ms<br>IQR %{customdata[0]:.3g} ms<br>"
                           "%{customdata[1]} samples<br>%{customdata[2]}<extra>%{fullData.name}</extra>"))
-    return _layout(fig, title, x_title, y_title)
+    return _layout(fig, title, x_title, y_title, legend=(names or {}).get("legend", "device · backend"))
 
 
 def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str = "matrix size N",
@@ -188,7 +192,7 @@ def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str
             x=[low, high], y=[row["peak_gflops"]] * 2, mode="lines", name=label,
             line={"color": style["line"]["color"], "dash": "dash", "width": 1},
             hovertemplate="%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
-    return _layout(fig, title, x_title, y_title)
+    return _layout(fig, title, x_title, y_title, legend=(names or {}).get("legend", "device · backend"))
 
 
 def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_title: str = "matrix size N",
@@ -221,7 +225,7 @@ def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_t
                 marker={"symbol": "star", "size": 16, "color": "black"}, name=f"crossover · {name}",
                 hovertemplate="N=%{x}<extra>%{fullData.name}</extra>"))
     fig.add_hline(y=1, line={"color": "grey", "dash": "dot"})
-    return _layout(fig, title, x_title, y_title, log_y=True)
+    return _layout(fig, title, x_title, y_title, log_y=True, legend=(names or {}).get("legend", "device · backend"))
 
 
 def speedup_table(df: pd.DataFrame, fast: str, slow: str, size: str = "param_m") -> pd.DataFrame:

@@ -122,6 +122,7 @@ TEXT: dict[str, dict[str, str]] = {
     "bound_memory": {"en": "memory bandwidth (memory-bound)", "ko": "메모리 대역폭 (메모리 한계)"},
     "bound_overhead": {"en": "the fixed cost per call (overhead-bound)", "ko": "호출당 고정 비용 (오버헤드 한계)"},
     # --- provenance: what a number is (every chart's legend and hover, the tables) ----------
+    "legend_series": {"en": "device · backend (provenance)", "ko": "장치 · 백엔드 (출처)"},
     "prov_measured": {"en": "measured here", "ko": "여기서 측정"},
     "prov_imported": {"en": "imported", "ko": "가져온 측정값"},
     "prov_reference": {"en": "reference", "ko": "기준 측정값"},
@@ -129,11 +130,11 @@ TEXT: dict[str, dict[str, str]] = {
     "prov_predicted": {"en": "predicted from the datasheet", "ko": "데이터시트로 예측"},
     "speedup_wins": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and wins from N={start} "
                            "on ({kinds}).",
-                     "ko": "N={at}에서 **{fast}**은(는) {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
+                     "ko": "N={at}에서 **{fast}** 은(는) {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
                            "앞섭니다 ({kinds})."},
     "speedup_loses": {"en": "**{fast}** is still **{times}×** slower than {slow} at N={at}: it is not ahead "
                             "at any size compared ({kinds}).",
-                      "ko": "N={at}에서도 **{fast}**은(는) {slow}보다 **{times}배** 느립니다. 비교한 어떤 "
+                      "ko": "N={at}에서도 **{fast}** 은(는) {slow}보다 **{times}배** 느립니다. 비교한 어떤 "
                             "크기에서도 앞서지 못합니다 ({kinds})."},
     "speedup_no_common": {"en": "{fast} and {slow} have no size in common, so there is no speedup to give.",
                           "ko": "{fast}와(과) {slow}에 공통된 크기가 없어 속도 향상을 계산할 수 없습니다."},

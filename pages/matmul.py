@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dlenv import compare
 from dlenv.i18n import t
 from dlenv.measure import backends
 from dlenv.measure.devices import cpu_info
@@ -38,7 +39,19 @@ naive = right.toggle(t("naive", lang), key="mm_naive", persist_state="session")
 right.caption(t("naive_help", lang))
 measured_peak = right.toggle(t("peak_measured", lang), key="mm_peak_measured", persist_state="session",
                              help=t("peak_measured_help", lang))
-strict = right.toggle(t("strict_float32", lang), key="mm_strict", persist_state="session", help=t("strict_float32_help", lang))
+strict = right.toggle(t("strict_float32", lang), key="mm_strict", persist_state="session",
+                      help=t("strict_float32_help", lang))
+# Kinds of device the workers have reported here (empty until one has): a kind chosen but not
+# here is drawn from the cards below instead of measured.
+here = {d["kind"] for env in known_environments().values() for d in env.get("devices", [])}
+cards = right.multiselect(t("compare_cards", lang), compare.cards(),
+                          default=[] if here & {"gpu", "tpu"} else list(compare.DEFAULT_CARDS),
+                          key="mm_cards", persist_state="session", help=t("compare_cards_help", lang))
+missing = [kind for kind in chosen if here and kind in ("gpu", "tpu") and kind not in here]
+for kind in missing:
+    right.info(t("no_device_here", lang, kind=kind.upper()))
+# The CPU is always measured: it is what every speedup is taken against.
+measured = tuple(dict.fromkeys(["cpu", *(device for device in chosen if device not in missing)]))
 
 request, problem = None, None
 if not sizes:
@@ -50,7 +63,7 @@ elif max(sizes) > limit:  # said in the student's terms, before any spec is buil
 else:
     try:
         specs = tuple(Matmul.square(n, dtype) for n in sizes) + tuple(Elementwise(size=n, dtype=dtype) for n in sizes)
-        request = Plan(specs, devices=tuple(chosen), timings=("synced", "naive") if naive else ("synced",),
+        request = Plan(specs, devices=measured, timings=("synced", "naive") if naive else ("synced",),
                        backends=(backend,), budget_s=0.5, peak="measured" if measured_peak else "table",
                        strict_float32=strict, label="matmul sweep")
     except WorkloadError as exc:
@@ -66,7 +79,7 @@ doc = run_job(request, lang, start=st.button(t("run", lang), type="primary", dis
 if doc:
     df = show.frame(doc)
     show.busy_warning(df, lang)
-    show.matmul_charts(df, lang)
+    show.matmul_charts(df, lang, cards=cards, strict_float32=strict)
     show.table(df, lang)
 
 st.header(t("mm_threads", lang))

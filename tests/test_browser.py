@@ -100,6 +100,29 @@ def test_matmul_sweep_with_naive_timing_beside_synced(page):
     screenshot(page, "matmul-run")
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_matmul_with_gpu_chosen_here_shows_cpu_measured_h100_published_and_t4_predicted(browser, server, lang):
+    """The article's lesson on a machine without a GPU: the CPU measured, the H100's published
+    points and the T4's predicted curve, the speedup with its crossover, each labelled."""
+    page = open_app(browser, server, lang)
+    go(page, t("page_matmul", lang))
+    page.get_by_test_id("stMain").get_by_role("combobox", name=t("devices", lang), exact=True).click()
+    page.get_by_role("option", name="gpu", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app_run(page)
+    press(page, t("run", lang), RUN_TIMEOUT_MS)
+    names = legend(page)
+    published, predicted = t("prov_published", lang), t("prov_predicted", lang)
+    assert f"NVIDIA H100 80GB HBM3 ({published})" in names, names
+    assert f"T4 ({predicted})" in names and "cpu:0 · tensorflow" in names, names
+    assert any(name.startswith("crossover · T4") for name in names), names
+    assert t("chart_speedup", lang) in svg_texts(page, ".gtitle")
+    # The missing GPU is said in the page's language; the CPU's results are kept.
+    assert page.get_by_text(t("no_device_here", lang, kind="GPU")).count() == 1
+    screenshot(page, f"matmul-gpu-compare-{lang}")
+    page.context.close()
+
+
 def test_a_too_large_size_is_refused_next_to_the_input(page, server):
     go(page, t("page_matmul", "en"))
     size = page.get_by_label(t("other_size", "en"))

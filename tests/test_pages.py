@@ -6,15 +6,20 @@ Whether the app imports a framework is checked in a fresh interpreter, since thi
 pytest process has TensorFlow loaded for other tests.
 """
 
+import base64
 import json
 import os
 import subprocess
 import sys
 
+import numpy as np
+import plotly.io
 import pytest
 import streamlit as st
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+
+from dlenv.i18n import t
 
 PAGES = ["environment", "matmul", "models", "backends", "results", "learn"]
 TIMEOUT = 120
@@ -103,15 +108,16 @@ def test_quick_demo_measures_then_serves_the_same_run_from_the_cache():
     assert button(at, "Measure again")
 
 
-def test_matmul_run_shows_charts_and_says_there_is_no_gpu():
+def test_matmul_run_shows_charts_and_says_there_is_nothing_to_compare_with():
     at = open_page("matmul")
     at.multiselect(key="mm_sizes").set_value([64, 128]).run()
+    at.multiselect(key="mm_cards").set_value([]).run()
     at.toggle(key="mm_naive").set_value(True).run()
     button(at, "Run").click().run()
     settle(at, "matmul")
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert len(at.get("plotly_chart")) == 3  # time, throughput, roofline
-    assert any("No GPU was measured" in i.value for i in at.info)
+    assert any("Nothing to compare the CPU with" in i.value for i in at.info)
     table = at.dataframe[-1].value
     assert set(table["timing"]) == {"synced", "naive"} and "elementwise add 64x64 float32" in set(table["label"])
 
@@ -126,6 +132,44 @@ def test_matmul_too_large_is_refused_next_to_the_input():
     assert at.error and at.error[0].value.startswith("크기 1000000은(는) 여기서 너무 큽니다")
     assert f"{limit} × {limit} 행렬까지" in at.error[0].value and "m must be" not in at.error[0].value
     assert button(at, "실행").disabled
+
+
+def numbers(values) -> list:
+    """A trace's numbers as a list: Plotly's JSON may hold an array as {"dtype", "bdata": base64}."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", {"published": "(published)", "predicted": "(predicted from the datasheet)", "wins": "wins from N="}),
+    ("ko", {"published": "(공개된 측정값)", "predicted": "(데이터시트로 예측)", "wins": "부터 계속 앞섭니다"}),
+])
+def test_matmul_with_gpu_chosen_on_a_cpu_only_machine_compares_published_and_predicted_cards(lang, words):
+    at = open_page("matmul", lang)
+    at.multiselect(key="mm_sizes").set_value([64, 256, 1024]).run()
+    at.multiselect(key="mm_devices").set_value(["cpu", "gpu"]).run()
+    assert at.multiselect(key="mm_cards").value == ["H100 SXM", "T4"]  # the default where no GPU is known
+    button(at, "Run" if lang == "en" else "실행").click().run()
+    settle(at, "matmul")
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    # The missing GPU is said, and the CPU's results are kept.
+    assert [i.value for i in at.info if "GPU" in i.value] == [t("no_device_here", lang, kind="GPU")]
+    figures = {figure.layout.title.text: figure
+               for figure in (plotly.io.from_json(chart.proto.spec) for chart in at.get("plotly_chart"))}
+    time = next(f for title, f in figures.items() if title in ("Time per call", "호출당 시간"))
+    traces = {trace.name: trace for trace in time.data}
+    published = traces[f"NVIDIA H100 80GB HBM3 {words['published']}"]
+    predicted = traces[f"T4 {words['predicted']}"]
+    measured = traces["cpu:0 · tensorflow"]
+    assert published.mode == "markers" and numbers(published.x) == [256, 512, 1024]
+    assert predicted.mode == "lines" and predicted.line.dash == "dot" and numbers(predicted.x) == [64, 256, 1024]
+    assert measured.mode == "lines+markers" and numbers(measured.x) == [64, 256, 1024]
+    speedup = next(f for title, f in figures.items() if title in ("Speedup over this machine's CPU",
+                                                                    "이 컴퓨터 CPU 대비 속도 향상"))
+    assert any(trace.name.startswith("crossover") for trace in speedup.data)
+    sentences = [m.value for m in at.markdown if "N=1024" in m.value]
+    assert any(words["wins"] in sentence and "T4" in sentence for sentence in sentences), sentences
 
 
 def test_models_page_shows_the_summary_then_the_measured_step():
@@ -230,6 +274,8 @@ def test_leaving_a_page_mid_run_cancels_its_job():
 SCRIPT = f"""
 import json, sys
 from streamlit.testing.v1 import AppTest
+
+from dlenv.i18n import t
 seen = []
 for page in {PAGES!r}:
     at = AppTest.from_file("app.py", default_timeout=60)

@@ -96,7 +96,7 @@ def missing_device_errors(specs: Sequence[Workload], tokens: Sequence[str], avai
     for token in tokens:
         refused = _missing(token, available, backend_name)
         errors.append({"workload": specs[0].name, "backend": backend_name, "error": str(refused),
-                       "hint": refused.hint})
+                       "hint": refused.hint, "kind": refused.kind, "device_kind": token.partition(":")[0]})
     return errors
 
 

@@ -116,18 +116,21 @@ def _collect(job: Job, slot: str, lang: str) -> None:
     if job.result is None or job.state == CANCELLED:  # a Cancel click discards what finished
         return
     if isinstance(job.request, Plan):
-        _show_task_failures(job)
+        _show_task_failures(job, lang)
     if isinstance(job.request, Plan) and job.state == DONE:  # only complete measurements are served again
         st.session_state.setdefault("results", []).append({"request": job.request, "doc": job.result})
     st.session_state[f"_last_{slot}"] = {"request": job.request, "result": job.result, "cached": False}
 
 
-def _show_task_failures(job: Job) -> None:
+def _show_task_failures(job: Job, lang: str) -> None:
     """What failed inside a call that otherwise finished (a device this machine lacks, one size
     out of memory): the results document's errors, before the job's own errors that the runner
     appended to it (shown by ``_show_failures``)."""
     errors = job.result.get("errors", [])
     for error in errors[:len(errors) - len(job.errors)]:
+        if error.get("kind") == "missing_device":  # said in the page's language
+            st.info(t("no_device_here", lang, kind=str(error.get("device_kind", "")).upper()))
+            continue
         st.warning(error["error"])
         if error.get("hint"):
             st.caption(error["hint"])

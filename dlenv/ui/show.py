@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -46,15 +47,18 @@ def busy_warning(df: pd.DataFrame, lang: str) -> bool:
 
 
 def provenance_names(lang: str) -> dict[str, str]:
-    """The provenance names in ``lang``, as the charts' legends and hovers show them."""
-    return {kind: t(f"prov_{kind}", lang) for kind in PROVENANCES}
+    """The provenance names in ``lang``, as the charts' legends and hovers show them, and the
+    legends' title (``"legend"``)."""
+    return {**{kind: t(f"prov_{kind}", lang) for kind in PROVENANCES}, "legend": t("legend_series", lang)}
 
 
-def matmul_charts(df: pd.DataFrame, lang: str) -> None:
+def matmul_charts(df: pd.DataFrame, lang: str, cards: Sequence[str] = (), strict_float32: bool = False) -> None:
     """Time and throughput against size, speedup over this machine's measured CPU (of every
-    other series: a GPU measured here, an imported, published or predicted card) with one
-    sentence each, and the roofline of what was measured."""
+    other series: a GPU measured here, an imported one, and each of ``cards`` as published and
+    predicted at the measured sizes and dtype) with one sentence each, and the roofline of
+    what was measured."""
     names = provenance_names(lang)
+    df = _with_cards(df, cards, "float32" if strict_float32 else "tf32", lang)
     synced = df[df["timing"].isna() | (df["timing"] == "synced")]
     mm = synced[synced["workload"] == "matmul"]
     size_x = t("axis_size", lang)
@@ -137,6 +141,22 @@ def model_predictions(spec: Any, measured: pd.DataFrame | None, card_keys: list[
             f"{row.device_name}: {t('bound_' + row.model_bound, lang)}" for row in predicted.itertuples())))
     for line in comparison.left_out:
         st.caption(t("compare_left_out", lang, what=plain(line)))
+
+
+def _with_cards(df: pd.DataFrame, cards: Sequence[str], float32_precision: str, lang: str) -> pd.DataFrame:
+    """``df`` and the cards' published and predicted square matmuls at its sizes and dtype;
+    a caption for each card or figure left out."""
+    matmuls = df[df["workload"] == "matmul"]
+    if not cards or matmuls.empty:
+        return df
+    sizes = sorted({int(size) for size in matmuls["param_m"]})
+    comparison = compare.matmul_comparison(sizes, matmuls["dtype"].iloc[0], cards,
+                                           float32_precision=float32_precision)
+    for line in comparison.left_out:
+        st.caption(t("compare_left_out", lang, what=plain(line)))
+    if not comparison.document["results"]:
+        return df
+    return pd.concat([df, frame(comparison.document)], ignore_index=True)
 
 
 def speedup_sentence(df: pd.DataFrame, fast: str, slow: str, lang: str) -> str:
