@@ -135,3 +135,32 @@ def test_csv_output_can_be_read_back(tmp_path):
     doc = results.from_csv(out.read_text(encoding="utf-8"))
     assert [r["params"]["op"] for r in doc["results"]] == ["add", "multiply"]
     assert all(r["gbps"] > 0 for r in doc["results"])
+
+
+# --- the bundled sets ---------------------------------------------------------------
+
+
+def test_reference_list_names_a_published_gpu_set_with_its_source():
+    done = run_dlenv("reference", "list")
+    assert done.returncode == 0, done.stderr
+    listing = done.stdout.split("\n")
+    at = listing.index(next(line for line in listing if line.startswith("gpu-h100-openxla-matmul  [published]")))
+    assert "NVIDIA H100 80GB HBM3" in listing[at + 1]
+    assert listing[at + 2].strip().startswith("source: https://github.com/openxla/xla @ ")
+    as_json = json.loads(run_dlenv("reference", "list", "--json").stdout)
+    assert {entry["kind"] for entry in as_json} == {"reference", "published"}
+
+
+def test_reference_show_prints_the_published_records_with_their_provenance():
+    done = run_dlenv("reference", "show", "gpu-h100-openxla-matmul", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = results.loads(done.stdout)
+    assert {r["provenance"] for r in doc["results"]} == {"published"}
+    assert all(r["provenance_version"] and r["provenance_path"] for r in doc["results"])
+    table = run_dlenv("reference", "show", "gpu-h100-openxla-matmul")
+    assert table.returncode == 0 and "published" in table.stdout and "Traceback" not in table.stderr
+
+
+def test_reference_show_of_an_unknown_set_names_the_sets_there_are():
+    assert_one_line_error(run_dlenv("reference", "show", "gpu-h100"), "no reference set 'gpu-h100'",
+                          "gpu-h100-openxla-matmul")

@@ -89,10 +89,26 @@ def test_tpu_matmuls_are_counted_on_the_shape_padded_to_the_mxu():
     assert r6["median_s"] == pytest.approx(2 * 1280**3 / 918e12)  # 5 x 256
 
 
-@pytest.mark.parametrize(("card", "dtype"), [("H100", "float64"), ("T4", "bfloat16"), ("TPU v6e", "float64")])
+@pytest.mark.parametrize(("card", "dtype"), [("H100", "float64"), ("T4", "float64"), ("TPU v6e", "float64")])
 def test_a_dtype_without_a_datasheet_figure_is_refused(card, dtype):
     with pytest.raises(predict.PredictError, match=f"no datasheet figure for {dtype}"):
         predict.predict(Matmul.square(1024, dtype), card)
+
+
+def test_bfloat16_on_a_card_without_bfloat16_units_runs_at_its_float32_figure():
+    t4 = predict.predict(Matmul.square(4096, "bfloat16"), "T4", overhead_s=0)
+    assert t4["matmul_precision"] == "float32" and t4["model_peak_gflops"] == 8100.0
+    assert t4["gflops"] < 8100.0 < predict.predict(Matmul.square(4096, "float16"), "T4")["gflops"]
+
+
+def test_the_issue_command_prints_predicted_records_for_the_h100_and_the_t4():
+    done = _cli("matmul", "--sizes", "1024,4096", "--dtype", "bfloat16", "--device", "H100,T4", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = results.loads(done.stdout)
+    assert {r["provenance"] for r in doc["results"]} == {"predicted"}
+    assert [(r["device_name"], r["params"]["m"]) for r in doc["results"]] == [
+        ("H100 SXM", 1024), ("H100 SXM", 4096), ("T4", 1024), ("T4", 4096)]
+    assert all(r["provenance_note"].startswith("predicted from the datasheet") for r in doc["results"])
 
 
 def test_card_names_as_people_write_them():
@@ -162,9 +178,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_json_is_a_results_document_of_predictions():
-    done = _cli("matmul", "--sizes", "1024,4096", "--dtype", "bfloat16", "--device", "H100,T4,tpu v5e", "--json")
-    # bfloat16 on a T4 has no figure: refused as a whole, one line.
-    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "T4" in done.stderr
+    done = _cli("matmul", "--sizes", "1024,4096", "--dtype", "float64", "--device", "H100,T4", "--json")
+    # float64 on a GPU has no figure: refused as a whole, one line.
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "H100" in done.stderr
     done = _cli("matmul", "--sizes", "1024,4096", "--dtype", "bfloat16", "--device", "H100,tpu v5e", "--json")
     assert done.returncode == 0, done.stderr
     doc = results.loads(done.stdout)

@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_store(args)
         if args.command == "predict":
             return cmd_predict(args)
+        if args.command == "reference":
+            return cmd_reference(args)
         check_common(args)
         if args.command == "devices":
             return cmd_devices(args)
@@ -217,6 +219,35 @@ def cmd_predict(args: argparse.Namespace) -> int:
         print(results.dumps(doc))  # validated: what --json prints, dlenv reads back
     else:
         table.print_predictions(doc)
+    return EXIT_OK
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    """``reference list``: every bundled set with its provenance, cards and source;
+    ``reference show NAME``: its results (a table, or with ``--json`` the document)."""
+    import json
+
+    from dlenv.cli import table
+    from dlenv.data import reference
+
+    if args.action == "list":
+        listing = [reference.info(name) for name in reference.names()]
+        if args.json:
+            print(json.dumps(listing, ensure_ascii=False, indent=1))
+        for entry in () if args.json else listing:
+            print(f"{entry['name']}  [{entry['kind']}]  {entry['title'] or ''}")
+            print(f"    cards: {', '.join(dict.fromkeys(card for card in entry['cards'] if card)) or '-'}")
+            if entry["source"]:
+                print(f"    source: {entry['source']} @ {entry['version'] or '?'} ({entry['licence'] or 'licence ?'})")
+        return EXIT_OK
+    try:
+        doc = reference.load(args.name)
+    except reference.UnknownReferenceSet as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print(results.dumps(doc))
+    else:
+        table.print_results(doc)
     return EXIT_OK
 
 

@@ -108,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="store the results in the database (DLENV_DATABASE_URL, else the local SQLite file)")
     run.add_argument("--db", metavar="URL", help="store the results in this database (implies --save)")
     _add_predict(sub)
+    ref = sub.add_parser("reference", help="the bundled result sets: this project's reference machines and "
+                                           "third parties' published GPU measurements")
+    ref_sub = ref.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    listing = ref_sub.add_parser("list", help="each set: its name, provenance, cards and source")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    show = ref_sub.add_parser("show", help="one set's results as a table (or --json: the results document)")
+    show.add_argument("name", help="a set's name, as 'dlenv reference list' prints it")
+    show.add_argument("--json", action="store_true", help="print the results document")
 
     imp = sub.add_parser("import", help="store results files (JSON or CSV) in the local database")
     _add_store_args(imp, db_required=False)

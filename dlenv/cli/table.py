@@ -76,22 +76,34 @@ def _machines(doc: dict[str, Any]) -> str:
     return ", ".join(dict.fromkeys(str(e.get("machine") or "?") for e in envs)) or "?"
 
 
+def _where(r: dict[str, Any]) -> str:
+    """Backend and device of a timing; the card of a published or predicted figure (it has no backend)."""
+    return f"{r['backend']} {r['device']}" if r.get("backend") else f"{r['device_name']} {r['device']}"
+
+
+def _spread(r: dict[str, Any]) -> str:
+    """IQR as % of the median, flagged noisy or busy; "-" for a figure without samples."""
+    if r.get("iqr_s") is None:
+        return "-"
+    return (f"{100 * r['iqr_s'] / r['median_s']:.1f}%" + (" noisy" if r.get("noisy") else "")
+            + (" busy" if r.get("busy") else ""))
+
+
 def print_results(doc: dict[str, Any]) -> None:
     table = Table(title=f"dlenv results on {_machines(doc)}", box=box.SIMPLE)
-    for column in ("workload", "where", "timing", "median", "IQR", "1st call", "throughput", "of peak"):
+    for column in ("workload", "where", "provenance", "timing", "median", "IQR", "1st call", "throughput", "of peak"):
         table.add_column(column, justify="right" if column in ("median", "IQR", "1st call") else "left")
     for r in doc["results"]:
-        iqr = (f"{100 * r['iqr_s'] / r['median_s']:.1f}%" + (" noisy" if r["noisy"] else "")
-               + (" busy" if r.get("busy") else ""))
-        table.add_row(r.get("label", r["workload"]), f"{r['backend']} {r['device']}", r["timing"],
-                      _fmt_time(r["median_s"]), iqr, _fmt_time(r["first_call_s"]), _throughput(r), _peak(r))
+        table.add_row(r.get("label", r["workload"]), _where(r), r.get("provenance", "measured"), r.get("timing") or "-",
+                      _fmt_time(r["median_s"]), _spread(r), _fmt_time(r["first_call_s"]) if r.get("first_call_s") else "-",
+                      _throughput(r), _peak(r))
     _out.print(table)
     line = busy_line(doc["results"])
     if line:
         _out.print(line, highlight=False)
     for r in doc["results"]:
         if r.get("note"):
-            _out.print(f"note ({r.get('label')}, {r['device']}, {r['timing']}): {r['note']}", highlight=False)
+            _out.print(f"note ({r.get('label')}, {r['device']}, {r.get('timing') or '-'}): {r['note']}", highlight=False)
 
 
 def busy_line(rows: list[dict[str, Any]]) -> str | None:

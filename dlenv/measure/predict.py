@@ -33,8 +33,9 @@ Precision: ``float32_precision="tf32"`` (the default, what TensorFlow and JAX do
 told otherwise) runs float32 matmuls and models on an Ampere-or-later GPU's TF32 tensor
 cores and on a TPU as one bfloat16 pass; ``"float32"`` asks for full float32: CUDA cores
 on a GPU, six bfloat16 passes on a TPU (JAX's ``Precision.HIGHEST``; docs.jax.dev "Matmul
-precision"). A dtype the card has no figure for (float64 anywhere but the CPU, bfloat16
-on a T4 or V100) is refused with ``PredictError``.
+precision"). bfloat16 on a GPU without bfloat16 units (T4, V100) runs as float32 on CUDA
+cores, as XLA converts it there. A dtype the card has no figure for (float64 anywhere but
+the CPU) is refused with ``PredictError``.
 
 Cards: every ``peaks.ACCELERATOR_PEAKS`` key, and ``"cpu"``: this machine's CPU, its peak
 the ``dlenv.measure.devices`` estimate and its bandwidth the large element-wise result of the
@@ -176,6 +177,12 @@ def _peak(spec: Workload, hw: Card, float32_precision: str) -> _Peak:
         return _Peak(have["tf32"], "tf32", "tf32")
     if dtype in have:
         return _Peak(have[dtype], dtype, dtype)
+    if dtype == "bfloat16" and hw.kind == "gpu" and "float32" in have:
+        # No bfloat16 units (T4, V100): XLA's GPU compiler keeps bfloat16 matrix multiplies only
+        # from compute capability 8.0 and has its float normalization pass convert earlier GPUs'
+        # to float32 (openxla/xla, xla/service/gpu/gpu_compiler.cc, GpuFloatSupport), so they
+        # run at the float32 figure on CUDA cores.
+        return _Peak(have["float32"], "float32", "float32")
     if isinstance(spec, Elementwise) and dtype != "float64":
         # An add is memory-bound by far (1 FLOP per 12 bytes); where the card has no
         # figure for the dtype (TPU float16), its largest figure stands for the vector units.
