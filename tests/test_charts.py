@@ -5,7 +5,7 @@ import os
 import pandas as pd
 import pytest
 
-from dlenv import charts
+from dlenv import charts, compare
 from dlenv.data import results
 from dlenv.measure import execute, graphdemo
 from dlenv.measure.timing import TimingSettings
@@ -152,3 +152,35 @@ def test_thread_scaling_draws_gflops_against_threads_with_the_ideal_line(sweep):
     assert list(ideal.y) == pytest.approx([measured.y[0], measured.y[0] * usable])
     assert ideal.name == "ideal" and ideal.line.dash == "dot"
     assert list(fig.layout.xaxis.tickvals) == [1, usable] and fig.layout.yaxis.type == "linear"
+
+
+@pytest.fixture(scope="module")
+def compared(table):
+    """This CPU's matmuls beside the H100's published and the T4's predicted ones at the same sizes."""
+    cards = compare.matmul_comparison([*SIZES, 256, 512], "float32", ["H100 SXM", "T4"])
+    return pd.concat([table[table["workload"] == "matmul"], results.to_dataframe(cards.document)], ignore_index=True)
+
+
+def test_each_provenance_is_drawn_its_own_way_and_named_in_the_legend(compared):
+    names = {"published": "published", "predicted": "predicted from the datasheet"}
+    traces = {trace.name: trace for trace in charts.time_vs_size(compared, names=names).data}
+    measured, published = traces["cpu:0 · tensorflow"], traces["NVIDIA H100 80GB HBM3 (published)"]
+    predicted = traces["T4 (predicted from the datasheet)"]
+    assert measured.mode == "lines+markers" and measured.error_y.array is not None
+    assert published.mode == "markers" and published.marker.symbol == "diamond" and published.error_y.array is None
+    assert predicted.mode == "lines" and predicted.line.dash == "dot"
+    assert list(published.x) == [256, 512]  # the published sizes within the sweep, no more
+    assert "github.com/openxla/xla" in published.customdata[0][2]  # the hover names the source
+
+
+def test_speedup_over_the_measured_cpu_uses_only_sizes_both_have(compared):
+    fig = charts.speedup_vs_size(compared, baseline="cpu:0 · tensorflow")
+    names = [trace.name for trace in fig.data]
+    assert "T4 (predicted) ÷ cpu:0 · tensorflow" in names
+    assert not any(name.startswith("NVIDIA H100 80GB HBM3 (published) ÷") for name in names)  # no common size
+    summary = charts.speedup_summary(compared, "T4 (predicted)", "cpu:0 · tensorflow")
+    assert summary["at"] == max(SIZES) and summary["fast_provenance"] == "predicted"
+    assert summary["slow_provenance"] == "measured"
+    t4 = compared[compared["device_name"] == "T4"].set_index("param_m")["median_s"]
+    cpu = compared[compared["device"] == "cpu:0"].set_index("param_m")["median_s"]
+    assert summary["speedup"] == pytest.approx(cpu[max(SIZES)] / t4[max(SIZES)])

@@ -9,11 +9,13 @@ import copy
 
 import pytest
 
+from dlenv import charts
 from dlenv.cli import args as cli_args
 from dlenv.data import reference, results
+from dlenv.i18n import t
 from dlenv.measure import backends, workloads
 from dlenv.serve.plan import Plan
-from dlenv.vocab import BACKENDS, DTYPES, PEAK_SOURCES, PEAKS, TIMINGS, WORKLOADS
+from dlenv.vocab import BACKENDS, DTYPES, MATMUL_PRECISIONS, PEAK_SOURCES, PEAKS, PROVENANCES, TIMINGS, WORKLOADS
 
 
 def a_result(**changes):
@@ -66,6 +68,18 @@ def test_every_peak_choice_is_a_cli_value_and_a_plan_value(peak):
 @pytest.mark.parametrize("source", PEAK_SOURCES)
 def test_every_peak_source_is_a_schema_value(source):
     assert results.validate_document(a_result(peak_source=source))["results"][0]["peak_source"] == source
+
+
+@pytest.mark.parametrize("provenance", PROVENANCES)
+def test_every_provenance_is_a_schema_value_a_chart_style_and_a_page_word(provenance):
+    assert results.validate_document(a_result(provenance=provenance))["results"][0]["provenance"] == provenance
+    assert provenance in charts.PROVENANCE_STYLE
+    assert t(f"prov_{provenance}", "en") and t(f"prov_{provenance}", "ko")
+
+
+@pytest.mark.parametrize("precision", MATMUL_PRECISIONS)
+def test_every_matmul_precision_is_a_schema_value(precision):
+    assert results.validate_document(a_result(matmul_precision=precision))["results"][0]["matmul_precision"] == precision
 
 
 def test_a_name_outside_the_vocabulary_is_refused_everywhere():

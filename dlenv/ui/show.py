@@ -15,9 +15,10 @@ from dlenv.data import results
 from dlenv.i18n import t
 from dlenv.measure import graphdemo
 from dlenv.measure.devices import DeviceInfo, peak_for
+from dlenv.precision import dtype_label
 from dlenv.vocab import PROVENANCES, TIMED_PROVENANCES
 
-TABLE_COLUMNS = ("label", "machine", "provenance", "backend", "device", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
+TABLE_COLUMNS = ("label", "machine", "provenance", "backend", "device", "dtype", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
                  "samples_per_s", "pct_of_peak", "n_samples", "noisy", "other_cpu_share", "busy")
 
 
@@ -27,6 +28,8 @@ def frame(doc: dict[str, Any]) -> pd.DataFrame:
 
 def table(df: pd.DataFrame, lang: str) -> None:
     st.subheader(t("table", lang))
+    # What the matmul ran as, beside its dtype: "float32 (TF32)".
+    df = df.assign(dtype=[dtype_label(row) for _, row in df.iterrows()]) if "dtype" in df else df
     shown = [c for c in TABLE_COLUMNS if c in df and df[c].notna().any()]
     st.dataframe(df[shown], hide_index=True, width="stretch")
 
