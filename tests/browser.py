@@ -256,3 +256,26 @@ def screenshot(page, name: str) -> Path:
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, README_SHOTS / target.name)
     return target
+
+
+def svg_texts(page, selector: str) -> set[str]:
+    """Texts of Plotly's SVG elements (legend entries, axis ticks): they are in the DOM."""
+    return set(page.locator(selector).evaluate_all("nodes => nodes.map(n => n.textContent)"))
+
+
+def legend(page) -> set[str]:
+    """Trace names in the Plotly legends on the page."""
+    return svg_texts(page, ".legendtext")
+
+
+def run_matmul_with_gpu_chosen(page, lang: str) -> set[str]:
+    """On the Matrix multiply page, add "gpu" to the devices and run the default sweep; the legend names."""
+    from dlenv.i18n import t
+
+    go(page, t("page_matmul", lang))
+    page.get_by_test_id("stMain").get_by_role("combobox", name=t("devices", lang), exact=True).click()
+    page.get_by_role("option", name="gpu", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app_run(page)
+    press(page, t("run", lang), RUN_TIMEOUT_MS)
+    return legend(page)

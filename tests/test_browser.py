@@ -21,10 +21,13 @@ from browser import (
     nav_links,
     nav_links_seen,
     open_app,
+    legend,
     press,
     record_nav_links,
+    run_matmul_with_gpu_chosen,
     screenshot,
     start_server,
+    svg_texts,
     wait_for_app_run,
     wait_for_error,
     wait_for_jobs,
@@ -53,16 +56,6 @@ def page(browser, server):
 
 def charts(page) -> int:
     return page.get_by_test_id("stPlotlyChart").count()
-
-
-def svg_texts(page, selector: str) -> set[str]:
-    """Texts of Plotly's SVG elements (legend entries, axis ticks): they are in the DOM."""
-    return set(page.locator(selector).evaluate_all("nodes => nodes.map(n => n.textContent)"))
-
-
-def legend(page) -> set[str]:
-    """Trace names in the Plotly legends on the page."""
-    return svg_texts(page, ".legendtext")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -105,13 +98,7 @@ def test_matmul_with_gpu_chosen_here_shows_cpu_measured_h100_published_and_t4_pr
     """The article's lesson on a machine without a GPU: the CPU measured, the H100's published
     points and the T4's predicted curve, the speedup with its crossover, each labelled."""
     page = open_app(browser, server, lang)
-    go(page, t("page_matmul", lang))
-    page.get_by_test_id("stMain").get_by_role("combobox", name=t("devices", lang), exact=True).click()
-    page.get_by_role("option", name="gpu", exact=True).click()
-    page.keyboard.press("Escape")
-    wait_for_app_run(page)
-    press(page, t("run", lang), RUN_TIMEOUT_MS)
-    names = legend(page)
+    names = run_matmul_with_gpu_chosen(page, lang)
     published, predicted = t("prov_published", lang), t("prov_predicted", lang)
     assert f"NVIDIA H100 80GB HBM3 ({published})" in names, names
     assert f"T4 ({predicted})" in names and "cpu:0 · tensorflow" in names, names

@@ -10,7 +10,7 @@ import os
 import subprocess
 
 import pytest
-from browser import RUN_TIMEOUT_MS, errors, launch_browser, open_app, press, start_server
+from browser import RUN_TIMEOUT_MS, errors, launch_browser, open_app, press, run_matmul_with_gpu_chosen, start_server
 
 from dlenv.i18n import t
 
@@ -46,4 +46,15 @@ def test_it_serves_the_start_page_and_the_quick_demo_within_1_gb(server, browser
     assert page.get_by_test_id("stPlotlyChart").count() == 1
     assert len(server.workers()) == 1  # one TensorFlow worker measured it
     assert server.rss_mb() < 1024
+    page.context.close()
+
+
+def test_without_a_gpu_it_compares_the_cpu_with_published_and_predicted_gpus(server, browser):
+    """What the app is for, on a CPU-only deployment: the bundled H100 figures and the T4's
+    datasheet prediction beside the CPU measured there, from the installed package alone."""
+    page = open_app(browser, server)
+    names = run_matmul_with_gpu_chosen(page, "en")
+    assert errors(page) == []
+    assert {"cpu:0 · tensorflow", "NVIDIA H100 80GB HBM3 (published)", "T4 (predicted from the datasheet)"} <= names
+    assert page.get_by_text(t("no_device_here", "en", kind="GPU")).count() == 1
     page.context.close()
