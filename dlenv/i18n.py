@@ -21,7 +21,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cancel": {"en": "Cancel", "ko": "취소"},
     "measure_again": {"en": "Measure again", "ko": "다시 측정"},
     "cached": {"en": "Cached: the same measurement from earlier in this session, not measured again.",
-               "ko": "캐시됨: 이 세션에서 앞서 한 같은 측정이며, 다시 측정하지 않았습니다."},
+               "ko": "이 세션에서 이미 한 측정이라 저장된 결과를 보여 줍니다 (다시 측정하지 않음)."},
     "queued": {"en": "Waiting in the queue: position {position}. One measurement runs at a time so "
                      "that timings do not disturb each other.",
                "ko": "대기열에서 기다리는 중: {position}번째. 측정끼리 방해하지 않도록 한 번에 하나만 실행합니다."},
@@ -38,7 +38,7 @@ TEXT: dict[str, dict[str, str]] = {
     "job_done": {"en": "Done", "ko": "완료"},
     "job_failed": {"en": "The measurement did not finish", "ko": "측정을 마치지 못했습니다"},
     "job_cancelled": {"en": "Cancelled.", "ko": "취소했습니다."},
-    "hint": {"en": "What to try: {hint}", "ko": "해 볼 것: {hint}"},
+    "hint": {"en": "What to try: {hint}", "ko": "이렇게 해 보세요: {hint}"},
     "busy": {"en": "Not queued: {message}", "ko": "대기열에 넣지 못했습니다: {message}"},
     "refused": {"en": "Not allowed here: {message}", "ko": "여기서는 허용되지 않습니다: {message}"},
     "table": {"en": "Results table", "ko": "결과 표"},
@@ -53,26 +53,26 @@ TEXT: dict[str, dict[str, str]] = {
     "devices": {"en": "Devices", "ko": "장치"},
     "dtype": {"en": "Data type", "ko": "데이터 타입"},
     "no_gpu": {"en": "There is no GPU on this machine: only the CPU was found.",
-               "ko": "이 컴퓨터에는 GPU가 없습니다. CPU만 찾았습니다."},
+               "ko": "이 컴퓨터에는 GPU가 없고 CPU만 있습니다."},
     "devices_hint": {"en": "`cpu`, `gpu` and `tpu` mean every device of that kind. Load the exact devices "
                            "on the Environment page.",
                      "ko": "`cpu`, `gpu`, `tpu`는 그 종류의 모든 장치를 뜻합니다. 정확한 장치 목록은 환경 페이지에서 "
                            "불러올 수 있습니다."},
     # --- environment page -------------------------------------------------------
-    "env_title": {"en": "dlenv: what is this machine made of?", "ko": "dlenv: 이 컴퓨터는 무엇으로 이루어져 있을까?"},
+    "env_title": {"en": "dlenv: what is this machine made of?", "ko": "dlenv: 이 컴퓨터 안에는 무엇이 있을까?"},
     "env_running": {"en": "Running: {runtime}", "ko": "실행 환경: {runtime}"},
     "cpu": {"en": "CPU", "ko": "CPU"},
     "cores": {"en": "Physical cores", "ko": "물리 코어"},
     "peak_estimate": {"en": "float32 peak (estimate)", "ko": "float32 최대 성능 (추정)"},
     "unknown": {"en": "unknown", "ko": "알 수 없음"},
     "simd": {"en": "Vector units: {units}", "ko": "벡터 연산 장치: {units}"},
-    "none_reported": {"en": "none reported", "ko": "보고된 것 없음"},
+    "none_reported": {"en": "none reported", "ko": "확인된 것 없음"},
     "per_backend": {"en": "Devices per backend", "ko": "백엔드별 장치"},
     "per_backend_intro": {"en": "Each backend runs in a worker process of its own; it reports its versions and "
                                 "the devices it can use. Starting the frameworks takes a few seconds, so this "
                                 "happens only when you ask.",
                           "ko": "각 백엔드는 별도의 작업 프로세스에서 실행되며, 버전과 사용할 수 있는 장치를 알려 줍니다. "
-                                "프레임워크를 시작하는 데 몇 초가 걸리므로 요청할 때만 실행합니다."},
+                                "프레임워크를 시작하는 데 몇 초가 걸리므로 버튼을 누를 때만 실행합니다."},
     "load_devices": {"en": "Show devices per backend", "ko": "백엔드별 장치 보기"},
     "loading_devices": {"en": "Loading devices...", "ko": "장치 정보를 불러오는 중..."},
     "versions": {"en": "Versions", "ko": "버전"},
@@ -82,7 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
     "name": {"en": "Name", "ko": "이름"},
     "tf_version": {"en": "In a notebook you would check the version like this; the TensorFlow worker "
                          "answers {version}:",
-                   "ko": "노트북에서는 버전을 이렇게 확인합니다. TensorFlow 작업 프로세스의 답은 {version}입니다:"},
+                   "ko": "Colab·Jupyter 노트북에서는 아래처럼 버전을 확인합니다. 여기서 실행하면 {version}이 나옵니다:"},
     "not_installed": {"en": "Not installed here: {backend}. Install with `{hint}`",
                       "ko": "여기에 설치되어 있지 않음: {backend}. 설치 명령: `{hint}`"},
     "backend_failed": {"en": "The {backend} backend did not start: {message}",
@@ -102,7 +102,7 @@ TEXT: dict[str, dict[str, str]] = {
     "axis_size": {"en": "matrix size N", "ko": "행렬 크기 N"},
     "axis_time": {"en": "median time per call (ms)", "ko": "호출당 시간 중앙값 (ms)"},
     "axis_speedup": {"en": "speedup (×)", "ko": "속도 향상 (배)"},
-    "axis_intensity": {"en": "arithmetic intensity (FLOP/byte)", "ko": "산술 강도 (FLOP/바이트)"},
+    "axis_intensity": {"en": "arithmetic intensity (FLOP/byte)", "ko": "연산 강도 (FLOP/바이트)"},
     "no_speedup": {"en": "Nothing to compare the CPU with yet. Measure a GPU here, or pick cards under "
                          "\"Compare with\": the chart then shows how many times faster each one is at each size, "
                          "and the size from which it starts to win.",
@@ -156,12 +156,12 @@ TEXT: dict[str, dict[str, str]] = {
     "mm_intro": {"en": "An N×N matrix multiply does 2·N³ floating-point operations on 3·N² numbers, so big "
                        "sizes keep the arithmetic units busy. An element-wise add of the same size is run too: "
                        "it does one operation per number and waits on memory instead.",
-                 "ko": "N×N 행렬 곱셈은 3·N²개의 수로 2·N³번의 부동소수점 연산을 하므로, 크기가 클수록 연산 장치가 "
+                 "ko": "N×N 행렬 곱셈은 수 3·N²개를 다루면서 부동소수점 연산을 2·N³번 하므로, 크기가 클수록 연산 장치가 "
                        "바쁘게 일합니다. 같은 크기의 원소별 덧셈도 함께 실행합니다. 덧셈은 수 하나당 연산 한 번이라 "
                        "메모리를 기다리는 시간이 대부분입니다."},
     "sizes": {"en": "Sizes N", "ko": "크기 N"},
-    "other_size": {"en": "Another size (0 = none)", "ko": "다른 크기 (0 = 없음)"},
-    "naive": {"en": "Naive timing too", "ko": "단순 측정도 함께"},
+    "other_size": {"en": "Another size (0 = none)", "ko": "직접 입력할 크기 (0 = 사용 안 함)"},
+    "naive": {"en": "Naive timing too", "ko": "동기화 없이 잰 시간(naive)도 함께"},
     "peak_measured": {"en": "% of a measured peak", "ko": "측정한 최고 성능 대비 %"},
     "peak_measured_help": {"en": "First measures this device's best large matrix multiply (a few seconds) and "
                                  "gives % of that, instead of % of the datasheet peak or the CPU estimate.",
@@ -182,39 +182,39 @@ TEXT: dict[str, dict[str, str]] = {
                         "ko": "크기 {size}은(는) 여기서 너무 큽니다. 이 컴퓨터는 {limit} × {limit} 행렬까지 "
                               "허용합니다. 더 작은 크기를 고르세요."},
     "size_capped": {"en": "Sizes above {limit} are not offered: that is this machine's limit.",
-                    "ko": "{limit}보다 큰 크기는 이 컴퓨터의 한도라서 제공하지 않습니다."},
+                    "ko": "이 컴퓨터에서는 {limit}보다 큰 크기를 고를 수 없습니다."},
     "mm_threads": {"en": "What more CPU cores buy", "ko": "CPU 코어가 늘면 얼마나 빨라질까"},
     "mm_threads_text": {"en": "The same matrix multiply on the CPU with 1, 2, 4, ... threads up to the physical cores. "
                               "The dotted line is perfect scaling from one thread; shared memory bandwidth and "
                               "caches, lower clocks when every core is busy and the cost of splitting the work "
                               "keep the measured line below it.",
-                        "ko": "같은 행렬 곱셈을 CPU에서 스레드 1, 2, 4, ...개부터 물리 코어 수까지 늘려 실행합니다. 점선은 "
-                              "스레드 하나에서 완벽하게 비례해 늘어나는 경우입니다. 함께 쓰는 메모리 대역폭과 캐시, 모든 "
+                        "ko": "같은 행렬 곱셈을 CPU에서 스레드 수를 1, 2, 4, … 식으로 물리 코어 수까지 늘려 가며 실행합니다. 점선은 "
+                              "스레드 수에 정확히 비례해 빨라진다고 가정한 선입니다. 여러 코어가 나눠 쓰는 메모리 대역폭과 캐시, 모든 "
                               "코어가 바쁠 때 낮아지는 클럭, 일을 나누는 비용 때문에 실제 선은 점선보다 아래에 있습니다."},
     "mm_threads_size": {"en": "Matrix size N", "ko": "행렬 크기 N"},
     "mm_threads_counts": {"en": "Thread counts: {counts} ({cores} physical cores here). Each count runs in a "
                                 "measuring process of its own, started in turn (a few seconds each).",
-                          "ko": "스레드 수: {counts} (여기 물리 코어 {cores}개). 스레드 수마다 별도의 측정 프로세스를 "
+                          "ko": "스레드 수: {counts} (이 컴퓨터의 물리 코어: {cores}개). 스레드 수마다 별도의 측정 프로세스를 "
                                 "차례로 시작합니다 (각각 몇 초)."},
     "mm_threads_run": {"en": "Run the thread sweep", "ko": "스레드 수 비교 실행"},
     "chart_threads": {"en": "Throughput against CPU threads", "ko": "CPU 스레드 수에 따른 처리량"},
     "axis_threads": {"en": "CPU threads", "ko": "CPU 스레드 수"},
-    "ideal_scaling": {"en": "ideal (linear)", "ko": "이상적 (비례)"},
+    "ideal_scaling": {"en": "ideal (linear)", "ko": "이상적인 경우 (정비례)"},
     # --- models page -----------------------------------------------------------
     "models_title": {"en": "Keras models: MLP and CNN", "ko": "Keras 모델: MLP와 CNN"},
     "model_kind": {"en": "Model", "ko": "모델"},
     "depth": {"en": "Depth (hidden layers)", "ko": "깊이 (은닉층 수)"},
     "width": {"en": "Width (units per layer)", "ko": "너비 (층당 유닛 수)"},
-    "filters": {"en": "Filters per convolution", "ko": "합성곱당 필터 수"},
+    "filters": {"en": "Filters per convolution", "ko": "합성곱 층당 필터 수"},
     "batch": {"en": "Batch size", "ko": "배치 크기"},
     "mode": {"en": "Mode", "ko": "모드"},
     "mode_inference": {"en": "inference", "ko": "추론"},
     "mode_train": {"en": "train", "ko": "학습"},
     "summary": {"en": "Model summary (computed from the description, before running)",
-                "ko": "모델 요약 (실행 전에 설명만으로 계산)"},
+                "ko": "모델 요약 (실행하지 않고 구조만으로 계산)"},
     "params": {"en": "Parameters", "ko": "파라미터 수"},
     "flops_sample": {"en": "Forward FLOPs per sample", "ko": "샘플당 순전파 FLOP"},
-    "memory_est": {"en": "Memory estimate", "ko": "메모리 추정"},
+    "memory_est": {"en": "Memory estimate", "ko": "예상 메모리"},
     "layer": {"en": "Layer", "ko": "층"},
     "outputs": {"en": "Outputs per sample", "ko": "샘플당 출력 수"},
     "step_time": {"en": "Time per step", "ko": "스텝당 시간"},
@@ -224,9 +224,9 @@ TEXT: dict[str, dict[str, str]] = {
                               "part of the time per step.",
                         "ko": "첫 호출은 그래프를 만들고 컴파일합니다. 따로 측정하며 스텝당 시간에는 들어가지 않습니다."},
     "train_note": {"en": "A training step does about three times the work of a forward pass.",
-                   "ko": "학습 스텝은 순전파의 약 세 배의 연산을 합니다."},
+                   "ko": "학습 스텝 한 번의 연산량은 순전파의 약 세 배입니다."},
     # --- backends page ---------------------------------------------------------
-    "backends_title": {"en": "One Keras model, every backend", "ko": "하나의 Keras 모델, 모든 백엔드"},
+    "backends_title": {"en": "One Keras model, every backend", "ko": "Keras 모델 하나를 모든 백엔드에서"},
     "backends_intro": {"en": "Keras 3 runs the same model code on TensorFlow, JAX or PyTorch. Here the same small "
                              "MLP runs once per installed backend, each in its own process, and the numbers are "
                              "put side by side. Only the engine underneath changes, not the Keras code.",
@@ -238,7 +238,7 @@ TEXT: dict[str, dict[str, str]] = {
     "chart_backends": {"en": "Time per step by backend", "ko": "백엔드별 스텝당 시간"},
     "axis_step_ms": {"en": "median time per step (ms)", "ko": "스텝당 시간 중앙값 (ms)"},
     # --- learn page ------------------------------------------------------------
-    "learn_title": {"en": "Learn: the ideas behind the numbers", "ko": "배우기: 숫자 뒤에 있는 개념"},
+    "learn_title": {"en": "Learn: the ideas behind the numbers", "ko": "배우기: 숫자에 담긴 원리"},
     "tensors": {"en": "Tensors, rank 0 to 4", "ko": "텐서, 랭크 0부터 4까지"},
     "tensors_text": {"en": "A tensor is an array of numbers with a shape. Its rank is how many indices you need "
                            "to pick one number: a single number has rank 0, a list rank 1, a table rank 2, a "
@@ -260,8 +260,8 @@ TEXT: dict[str, dict[str, str]] = {
                          "fuse steps, plan memory and compile it (XLA) before running. The first call pays for "
                          "that recording and compiling, which is why dlenv times it apart. Timings of eager, "
                          "graph and XLA runs come from a worker process, not from this page.",
-                   "ko": "모델은 텐서에 대한 연산의 사슬입니다. 연산을 하나씩 실행하면(즉시 실행, eager) 파이썬이 매 단계를 "
-                         "결정합니다. 사슬 전체를 먼저 그래프로 기록하면 프레임워크가 실행 전에 단계를 합치고, 메모리를 "
+                   "ko": "모델은 텐서 연산을 차례로 이어 놓은 것입니다. 연산을 하나씩 실행하면(즉시 실행, eager) 파이썬이 매 단계를 "
+                         "결정합니다. 이 연산 전체를 먼저 그래프로 기록하면 프레임워크가 실행 전에 단계를 합치고, 메모리를 "
                          "계획하고, 컴파일(XLA)할 수 있습니다. 첫 호출은 이 기록과 컴파일 비용을 치르기 때문에 dlenv는 "
                          "첫 호출을 따로 잽니다. eager, 그래프, XLA 실행 시간은 이 페이지가 아니라 작업 프로세스에서 "
                          "측정합니다."},
@@ -274,8 +274,8 @@ TEXT: dict[str, dict[str, str]] = {
                               "(tf.function with jit_compile=True). Each mode's first call is timed apart: for the "
                               "graph it includes tracing, for XLA compiling.",
                         "ko": "버튼을 누르면 TensorFlow 작업 프로세스가 작은 2층 함수를 tf.function으로 트레이싱하고, 기록된 "
-                              "그래프의 연산을 나열합니다. 함수는 배치 32에 대해 Dense 층, 단계별로 풀어 쓴 GELU 활성화 "
-                              "함수(트랜스포머에서 쓰는 tanh 형태), 두 번째 Dense 층으로 이루어져 있습니다. 그다음 같은 "
+                              "그래프의 연산을 나열합니다. 함수는 크기 32의 배치를 받아 Dense 층 → GELU 활성화 "
+                              "함수(트랜스포머에서 쓰는 tanh 형태를 단계별로 풀어 씀) → 두 번째 Dense 층을 거칩니다. 그다음 같은 "
                               "함수를 세 가지 방식으로 잽니다: eager(파이썬이 연산을 하나씩 실행), 그래프(tf.function), "
                               "XLA(jit_compile=True인 tf.function). 각 방식의 첫 호출은 따로 잽니다. 그래프는 트레이싱, "
                               "XLA는 컴파일 시간이 여기에 들어갑니다."},
@@ -289,7 +289,7 @@ TEXT: dict[str, dict[str, str]] = {
     "learn_graph_caption": {"en": "The graph tf.function recorded: inputs as ovals, constants as their value, "
                                   "operations as boxes, and on each arrow the shape of the tensor that flows along "
                                   "it. Identity hands the result back to the caller.",
-                            "ko": "tf.function이 기록한 그래프입니다. 입력은 타원, 상수는 그 값, 연산은 상자로 그렸고, "
+                            "ko": "tf.function이 기록한 그래프입니다. 입력은 타원, 상수는 값 그대로, 연산은 상자로 나타냈고, "
                                   "화살표마다 그 위로 흐르는 텐서의 모양이 적혀 있습니다. Identity는 결과를 호출한 쪽에 "
                                   "돌려줍니다."},
     "learn_mode_eager": {"en": "eager", "ko": "eager (즉시 실행)"},
@@ -330,8 +330,8 @@ TEXT: dict[str, dict[str, str]] = {
                          "(TensorFlow, JAX or PyTorch) turns tensor operations into work for that chip. At the top, "
                          "Keras describes layers and models once and hands them to whichever backend is chosen.",
                    "ko": "맨 아래에는 칩(CPU, GPU, TPU)과 드라이버가 있습니다. 그 위의 백엔드(TensorFlow, JAX, PyTorch)는 "
-                         "텐서 연산을 그 칩이 할 일로 바꿉니다. 맨 위의 Keras는 층과 모델을 한 번만 기술하고, 선택된 "
-                         "백엔드에 넘겨 줍니다."},
+                         "텐서 연산을 그 칩이 할 일로 바꿉니다. 맨 위에서 Keras로 층과 모델을 한 번만 정의하면, "
+                         "선택한 백엔드가 이를 실행합니다."},
     "chips": {"en": "CPU, GPU and TPU", "ko": "CPU, GPU, TPU"},
     "chips_text": {"en": "A CPU has a few strong cores that are good at varied work with many branches. A GPU has "
                          "thousands of simple cores that all do the same thing at once. A TPU is built around large "
@@ -339,8 +339,8 @@ TEXT: dict[str, dict[str, str]] = {
                          "output element can be computed independently, so it is massively parallel: that is why "
                          "GPUs and TPUs win on large sizes, while small sizes do not fill them and the CPU can be "
                          "faster.",
-                   "ko": "CPU는 분기가 많은 다양한 일을 잘하는 강한 코어가 몇 개 있습니다. GPU는 모두 같은 일을 동시에 "
-                         "하는 단순한 코어가 수천 개 있습니다. TPU는 큰 행렬 곱셈 장치를 중심으로 만들어졌습니다. "
+                   "ko": "CPU에는 분기가 많은 다양한 일을 잘하는 강력한 코어가 몇 개 있고, GPU에는 같은 연산을 "
+                         "한꺼번에 처리하는 단순한 코어가 수천 개 있습니다. TPU는 큰 행렬 곱셈 장치를 중심으로 만들어졌습니다. "
                          "딥러닝은 대부분 큰 행렬의 곱셈-덧셈이고 출력 원소 하나하나를 따로 계산할 수 있어 대규모 병렬 "
                          "작업입니다. 그래서 큰 크기에서는 GPU와 TPU가 이기지만, 작은 크기는 그 장치들을 다 채우지 못해 "
                          "CPU가 더 빠를 수도 있습니다."},
@@ -350,8 +350,8 @@ TEXT: dict[str, dict[str, str]] = {
                          "taken away when idle or after hours of use, so save your work. When you only plot or "
                          "write text, switch back to the CPU to save your quota.",
                    "ko": "Colab에서 런타임 → 런타임 유형 변경을 눌러 GPU나 TPU를 고릅니다. 세션이 다시 시작되므로 셀을 "
-                         "다시 실행하세요. 무료 가속기는 사용 한도가 있고, 쉬고 있거나 오래 쓰면 회수될 수 있으니 작업을 "
-                         "저장해 두세요. 그래프만 그리거나 글만 쓸 때는 CPU로 다시 바꿔 사용량을 아끼세요."},
+                         "다시 실행하세요. 무료 가속기는 사용 한도가 있고, 아무것도 실행하지 않거나 오래 쓰면 회수될 수 있으니 작업을 "
+                         "저장해 두세요. 시각화만 하거나 글만 쓸 때는 CPU로 다시 바꿔 사용량을 아끼세요."},
     # --- the Colab round trip (dlenv/ui/colab.py) ---------------------------------------
     "colab_line": {"en": "No GPU here? Measure on a free Colab GPU: open the notebook in Colab, choose Runtime → "
                          "Change runtime type → T4 GPU, then Runtime → Run all. It downloads {file}; import that "
@@ -385,8 +385,8 @@ TEXT: dict[str, dict[str, str]] = {
     "res_title": {"en": "Saved results", "ko": "저장된 결과"},
     "res_intro": {"en": "Everything measured here or brought in from elsewhere (a Colab GPU, a classmate's "
                         "laptop) lives in one database: {db}. Filter it, compare runs in one chart, download them.",
-                  "ko": "여기서 잰 결과와 다른 곳(Colab GPU, 친구의 노트북)에서 가져온 결과가 모두 한 데이터베이스에 "
-                        "있습니다: {db}. 골라 보고, 한 그래프에서 비교하고, 내려받을 수 있습니다."},
+                  "ko": "여기서 잰 결과와 다른 곳(Colab GPU, 친구의 노트북 컴퓨터)에서 가져온 결과가 모두 한 데이터베이스에 "
+                        "있습니다: {db}. 필터로 골라 보고, 한 차트에서 비교하고, 내려받을 수 있습니다."},
     "res_save_failed": {"en": "Not saved, the save was rolled back: {message}. Results stored before are kept.",
                         "ko": "저장하지 못해 되돌렸습니다: {message}. 이전에 저장한 결과는 그대로 있습니다."},
     "res_db_error": {"en": "The results database cannot be used: {message}",
@@ -404,11 +404,11 @@ TEXT: dict[str, dict[str, str]] = {
     "res_empty": {"en": "No results stored yet: run a measurement, import a file or load the reference results.",
                   "ko": "아직 저장된 결과가 없습니다. 측정을 하거나 파일을 가져오거나 참고 결과를 불러오세요."},
     "res_filter_workload": {"en": "Workload", "ko": "작업"},
-    "res_filter_machine": {"en": "Machine", "ko": "기계"},
+    "res_filter_machine": {"en": "Machine", "ko": "컴퓨터"},
     "res_filter_backend": {"en": "Backend", "ko": "백엔드"},
     "res_filter_device": {"en": "Device", "ko": "장치"},
     "res_count": {"en": "{shown} of {total} stored results", "ko": "저장된 결과 {total}개 중 {shown}개"},
-    "res_compare": {"en": "Compare machines: matrix multiply", "ko": "기계 비교: 행렬 곱셈"},
+    "res_compare": {"en": "Compare machines: matrix multiply", "ko": "컴퓨터 비교: 행렬 곱셈"},
     "res_filter_provenance": {"en": "Provenance", "ko": "출처"},
     "res_series": {"en": "Series to compare (device · backend, and where each number comes from)",
                    "ko": "비교할 계열 (장치 · 백엔드, 각 수치의 출처)"},
