@@ -50,9 +50,13 @@ for name in sorted(set(backends.BACKENDS) - set(backends.installed())):
     st.caption(t("not_installed", lang, backend=name, hint=backends.get(name).INSTALL_HINT))
 envs = load_environments(backends.installed(), lang, start=st.button(t("load_devices", lang)))
 if envs:
+    from dlenv.ui.tables import version_text
+
+    has_gpu = any(d["kind"] == "gpu" for env in envs.values() for d in env.get("devices", []))
     for name, env in envs.items():
         st.subheader(name)
-        st.write(t("versions", lang), env.get("versions", {}))
+        # CUDA/cuDNN on a machine without a GPU are the versions the framework was built with.
+        st.write(f"{t('versions', lang)}: {version_text(env.get('versions', {}), has_gpu, lang)}")
         st.dataframe(_show().device_rows(env, lang), hide_index=True)
     kinds = {d["kind"] for env in envs.values() for d in env.get("devices", [])}
     if kinds and "gpu" not in kinds:

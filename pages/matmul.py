@@ -11,6 +11,7 @@ from dlenv.serve.plan import Plan, thread_counts
 from dlenv.ui import show
 from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import known_environments, leave_other_pages, refusal, run_job
+from dlenv.ui.messages import problem_text
 from dlenv.ui.state import page_language, runner
 from dlenv.vocab import DTYPES
 
@@ -26,14 +27,14 @@ devices = ["cpu", "gpu", "tpu"] + sorted({d["id"] for env in known_environments(
                                           for d in env.get("devices", [])})
 left, right = st.columns(2)
 sizes = left.multiselect(t("sizes", lang), offered, default=[s for s in (64, 256, 1024) if s <= limit],
-                         key="mm_sizes", persist_state="session")
+                         key="mm_sizes", persist_state="session", placeholder=t("placeholder_pick", lang))
 other = left.number_input(t("other_size", lang), min_value=0, value=0, step=1, key="mm_other", persist_state="session")
 sizes = sorted(set(sizes) | ({int(other)} if other else set()))
 if not offered or offered[-1] < 4096:
     left.caption(t("size_capped", lang, limit=limit))
 dtype = left.selectbox(t("dtype", lang), DTYPES, key="mm_dtype", persist_state="session")
 chosen = right.multiselect(t("devices", lang), devices, default=["cpu"], key="mm_devices", persist_state="session",
-                           help=t("devices_hint", lang))
+                           help=t("devices_hint", lang), placeholder=t("placeholder_pick", lang))
 backend = right.selectbox(t("backend", lang), backends.installed(), key="mm_backend", persist_state="session")
 naive = right.toggle(t("naive", lang), key="mm_naive", persist_state="session")
 right.caption(t("naive_help", lang))
@@ -46,7 +47,8 @@ strict = right.toggle(t("strict_float32", lang), key="mm_strict", persist_state=
 here = {d["kind"] for env in known_environments().values() for d in env.get("devices", [])}
 cards = right.multiselect(t("compare_cards", lang), compare.cards(),
                           default=[] if here & {"gpu", "tpu"} else list(compare.DEFAULT_CARDS),
-                          key="mm_cards", persist_state="session", help=t("compare_cards_help", lang))
+                          key="mm_cards", persist_state="session", help=t("compare_cards_help", lang),
+                          placeholder=t("placeholder_pick", lang))
 missing = [kind for kind in chosen if here and kind in ("gpu", "tpu") and kind not in here]
 for kind in missing:
     right.info(t("no_device_here", lang, kind=kind.upper()))
@@ -67,10 +69,10 @@ else:
                        backends=(backend,), budget_s=0.5, peak="measured" if measured_peak else "table",
                        strict_float32=strict, label="matmul sweep")
     except WorkloadError as exc:
-        problem = t("refused", lang, message=exc)
+        problem = problem_text(exc, "", lang, prefix="refused")[0]
     refused = request and refusal(request)
-    if refused:
-        problem = t("refused", lang, message=refused) + " " + t("hint", lang, hint=refused.hint)
+    if refused:  # in the page's language, the hint on a line of its own
+        problem = problem_text(refused, refused.hint, lang, kind=refused.kind, prefix="refused")[0]
         request = None
 if problem:
     left.error(problem)

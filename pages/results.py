@@ -53,8 +53,12 @@ if upload is not None and st.session_state.get("res_imported") != upload.file_id
                    + t("res_saved", lang, added=report.added, duplicates=report.duplicates))
         for notice in report.notices:  # a spreadsheet's dialect read, a newer dlenv's fields left out
             st.info(show.plain(notice))
-    except ResultsError as exc:
-        st.error(t("res_bad_file", lang, name=show.plain(upload.name), message=show.plain(exc)))
+    except ResultsError as exc:  # the reader's words are English: in another language, kept one click away
+        if lang == "en":
+            st.error(t("res_bad_file", lang, name=show.plain(upload.name), message=show.plain(exc)))
+        else:
+            st.error(t("res_bad_file_short", lang, name=show.plain(upload.name)))
+            st.expander(t("err_original", lang)).code(str(exc), language="text")
     except StoreError as exc:
         st.error(t("res_save_failed", lang, message=exc))
 show_colab(lang, "results")  # the Colab round trip: its notebook writes the file imported above
@@ -76,7 +80,8 @@ names = show.provenance_names(lang)
 for i, field in enumerate(FILTERS):
     values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()),
                                     format_func=(lambda kind: names.get(kind, kind)) if field == "provenance" else str,
-                                    key=f"res_filter_{field}", persist_state="session")
+                                    key=f"res_filter_{field}", persist_state="session",
+                                    placeholder=t("placeholder_all", lang))
     if values:
         picked = picked[picked[field].isin(values)]
 st.caption(t("res_count", lang, shown=len(picked), total=total))

@@ -57,6 +57,19 @@ def _check_choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
         raise WorkloadError(f"{field} must be one of {', '.join(allowed)}, got {value!r}")
 
 
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a model as the Models page lists it: its Keras type ("Dense", "Conv2D",
+    "GlobalAveragePooling2D"), forward FLOPs per sample, parameters, output values per
+    sample and the output shape per sample (channels last, as Keras builds it)."""
+
+    kind: str
+    flops: float
+    params: int
+    outputs: int
+    shape: tuple[int, ...]
+
+
 class _Spec:
     """Shared behaviour of the specs below (each is a frozen dataclass)."""
 
@@ -166,6 +179,12 @@ class _Model(_Spec):
         """Per layer: forward FLOPs per sample, parameter count, output values per sample."""
         raise NotImplementedError
 
+    def layers(self) -> list[Layer]:
+        """Every layer the model builds (``dlenv.measure.programs.build_model``), in order,
+        with its type and cost; layers without parameters or multiply-adds (pooling) are
+        listed with 0 FLOPs, as the FLOP conventions above leave them out."""
+        raise NotImplementedError
+
     def parameter_count(self) -> int:
         return sum(p for _, p, _ in self.layer_costs())
 
@@ -225,6 +244,10 @@ class MLP(_Model):
         sizes = self.layer_sizes()
         return [(2.0 * i * o, i * o + o, o) for i, o in zip(sizes, sizes[1:])]
 
+    def layers(self) -> list[Layer]:
+        return [Layer("Dense", flops, params, outputs, (outputs,))
+                for flops, params, outputs in self.layer_costs()]
+
     def input_values(self) -> int:
         return self.input_dim
 
@@ -265,6 +288,15 @@ class CNN(_Model):
         costs.append((2.0 * self.filters * self.classes, self.filters * self.classes + self.classes,
                       self.classes))
         return costs
+
+    def layers(self) -> list[Layer]:
+        costs = self.layer_costs()
+        convs = [Layer("Conv2D", flops, params, outputs, (self.image, self.image, self.filters))
+                 for flops, params, outputs in costs[:-1]]
+        # GlobalAveragePooling2D: H*W adds per channel, left out of the FLOPs like bias and activation.
+        pool = Layer("GlobalAveragePooling2D", 0.0, 0, self.filters, (self.filters,))
+        flops, params, outputs = costs[-1]
+        return [*convs, pool, Layer("Dense", flops, params, outputs, (outputs,))]
 
     def input_values(self) -> int:
         return self.image * self.image * self.channels

@@ -19,6 +19,7 @@ from dlenv.i18n import t
 from dlenv.measure.workloads import Refused
 from dlenv.serve.plan import DeviceQuery, LearnExample, Plan, Request
 from dlenv.serve.runner import CANCELLED, DONE, QUEUED, Busy, Job
+from dlenv.ui.messages import show_problem
 from dlenv.ui.state import runner, session_id
 
 POLL_S = 0.5  # a class of 30 polls at once on a 2-core machine: twice a second is live enough
@@ -100,10 +101,10 @@ def _submit(request: Request, lang: str, slot: str) -> None:
     _drop(slot)
     try:
         st.session_state[f"_job_{slot}"] = runner().submit(request, session=session_id())
-    except Refused as exc:
-        show_error(t("refused", lang, message=exc), exc.hint, lang)
+    except Refused as exc:  # said in the page's language (dlenv.ui.messages)
+        show_problem(exc, exc.hint, lang, kind=exc.kind, prefix="refused")
     except Busy as exc:
-        show_error(t("busy", lang, message=exc), "", lang, warning=True)
+        show_problem(exc, "", lang, warning=True, prefix="busy")
 
 
 def _collect(job: Job, slot: str, lang: str) -> None:
@@ -131,9 +132,7 @@ def _show_task_failures(job: Job, lang: str) -> None:
         if error.get("kind") == "missing_device":  # said in the page's language
             st.info(t("no_device_here", lang, kind=str(error.get("device_kind", "")).upper()))
             continue
-        st.warning(error["error"])
-        if error.get("hint"):
-            st.caption(error["hint"])
+        show_problem(error["error"], error.get("hint", ""), lang, kind=str(error.get("kind", "")), warning=True)
 
 
 def _show_failures(job: Job, lang: str) -> None:
@@ -141,12 +140,9 @@ def _show_failures(job: Job, lang: str) -> None:
         show_error(t("job_cancelled", lang), "", lang, warning=True)
         return
     for error in job.errors:
-        message = error.message
-        if isinstance(job.request, DeviceQuery):
-            message = t("backend_failed", lang, message=message, backend=error.backend)
-        elif isinstance(job.request, LearnExample):
-            message = t("learn_failed", lang, message=message, backend=error.backend)
-        show_error(message, error.hint, lang)
+        prefix = "backend_failed" if isinstance(job.request, DeviceQuery) else \
+            "learn_failed" if isinstance(job.request, LearnExample) else ""
+        show_problem(error.message, error.hint, lang, kind=error.kind, prefix=prefix, backend=error.backend)
 
 
 def leave_other_pages(page_slot: str) -> None:

@@ -15,23 +15,18 @@ from dlenv.data import results
 from dlenv.i18n import t
 from dlenv.measure import graphdemo
 from dlenv.measure.devices import DeviceInfo, peak_for
-from dlenv.precision import dtype_label
+from dlenv.ui import tables
 from dlenv.vocab import PROVENANCES, TIMED_PROVENANCES
-
-TABLE_COLUMNS = ("label", "machine", "provenance", "backend", "device", "dtype", "timing", "median_s", "iqr_s", "first_call_s", "gflops", "gbps",
-                 "samples_per_s", "pct_of_peak", "n_samples", "noisy", "other_cpu_share", "busy")
-
 
 def frame(doc: dict[str, Any]) -> pd.DataFrame:
     return results.to_dataframe(doc)
 
 
 def table(df: pd.DataFrame, lang: str) -> None:
+    """The results table for people (``dlenv.ui.tables``): headers and words in ``lang``,
+    times in ms or µs, marks for noisy and busy timings, the main columns first."""
     st.subheader(t("table", lang))
-    # What the matmul ran as, beside its dtype: "float32 (TF32)".
-    df = df.assign(dtype=[dtype_label(row) for _, row in df.iterrows()]) if "dtype" in df else df
-    shown = [c for c in TABLE_COLUMNS if c in df and df[c].notna().any()]
-    st.dataframe(df[shown], hide_index=True, width="stretch")
+    tables.show(df, lang)
 
 
 def busy_warning(df: pd.DataFrame, lang: str) -> bool:
@@ -188,7 +183,7 @@ def device_rows(env: dict[str, Any], lang: str) -> pd.DataFrame:
         peak = peak_for(device, "float32")
         rows.append({t("device_id", lang): device.id, t("name", lang): device.name,
                      t("memory", lang): f"{device.memory_bytes / 2**30:.1f} GiB" if device.memory_bytes else "?",
-                     t("peak", lang): f"{peak.gflops:,.0f} GFLOP/s ({peak.source})" if peak else "?"})
+                     t("peak", lang): f"{peak.gflops:,.0f} GFLOP/s ({tables.word('peak_source', peak.source, lang)})" if peak else "?"})
     return pd.DataFrame(rows)
 
 
