@@ -315,7 +315,7 @@ def test_a_newer_schema_is_refused(db_url):
 
 def test_save_then_query_round_trip(db):
     report = db.save_document(make_doc([sized(256), sized(512, device="gpu:0", device_name="H100")]))
-    assert report == SaveReport(added=2, duplicates=0, environment_ids=report.environment_ids)
+    assert report == SaveReport(added=2, duplicates=0, environment_ids=report.environment_ids, machines=("vm-1",))
     assert len(report.environment_ids) == 1
     table = db.results()
     assert list(table.columns[:11]) == ["id", "measured_at", "machine", "runtime", "workload", "label",
