@@ -2,19 +2,29 @@
 
 No Streamlit here, so every chart is testable on its own. The frame is what
 ``dlenv.data.results.to_dataframe`` (or the store) gives: one row per result, with
-``param_<name>`` columns. All charts share one look: a colour per device (the same
-device has the same colour on every chart), a line dash per backend, units in the
-axis titles and the exact numbers in the hover.
+``param_<name>`` columns. All charts share one look, made to be read on a projector at
+1280x720: a colour per device (the same device has the same colour on every chart), a
+line dash per backend, naive timings dotted and paler than synced ones, tick labels of
+at least 15 px, log axes labelled at powers of ten only (or, for sizes, at the measured
+sizes themselves), units in the axis titles and the exact numbers in the hover.
+
+Every chart takes ``names``: the words it draws in the page's language (provenances,
+"naive", "peak", the legend's title...); an English default is used for a word left out
+(``WORDS``). The page gets the one-line takeaway of each chart from ``dlenv.takeaways``.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from dlenv.measure import peaks
 
 # Colour-blind-safe (Okabe-Ito); index = device number within its kind.
 _PALETTE = {"cpu": ("#0072B2", "#56B4E9", "#009E73", "#999999"),
@@ -33,8 +43,29 @@ PROVENANCE_STYLE: dict[str, dict[str, Any]] = {
     "published": {"mode": "markers", "dash": None, "symbol": "diamond", "size": 11},
     "predicted": {"mode": "lines", "dash": "dot"},
 }
-# The columns that make one series: what ran, where, and what the number is.
-SERIES_KEYS = ("machine", "device", "device_name", "backend", "provenance")
+# The columns that make one series: what ran, where, how it was timed and what the number is.
+SERIES_KEYS = ("machine", "device", "device_name", "backend", "provenance", "timing")
+# The English words the charts draw; a page passes its own language's in ``names``.
+WORDS: dict[str, str] = {
+    "legend": "device · backend (provenance)", "legend_roofline": "device · workload",
+    "legend_backends": "what is timed", "naive": "naive", "synced": "synced", "peak": "peak",
+    "bandwidth": "memory bandwidth", "src_spec": "spec", "src_estimate": "estimate", "src_measured": "measured",
+    "bw_measured": "best measured, element-wise", "matmul": "matmul", "elementwise": "element-wise",
+    "step": "median step", "first_call": "first call (build + compile)", "ideal": "ideal (linear)",
+    "latest_of": "latest of {count} runs at this size", "samples": "samples", "median": "median",
+}
+# Projector sizes (px): Plotly's defaults (12 px ticks in grey) cannot be read from the back of a room.
+FONT = {"size": 15, "color": "#222222"}
+TICK_FONT = {"size": 15, "color": "#222222"}
+AXIS_TITLE_FONT = {"size": 17}
+TITLE_FONT = {"size": 20}
+# Sizes closer than this factor share one tick label (1000 beside 1024 would overlap).
+_SIZE_TICK_GAP = 1.6
+
+
+def word(names: dict[str, str] | None, key: str) -> str:
+    """``names[key]`` or the English default."""
+    return (names or {}).get(key) or WORDS[key]
 
 
 def device_colour(device: str) -> str:
@@ -43,12 +74,20 @@ def device_colour(device: str) -> str:
     return palette[int(index or 0) % len(palette)]
 
 
+def paler(colour: str, amount: float = 0.45) -> str:
+    """``colour`` (#RRGGBB) mixed with ``amount`` of white: the naive timing's shade of its line."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+
 def with_series(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     """``df`` with a ``series`` column (the legend name of each row's line) and a ``colour``.
 
     A result measured here is named by its device and backend ("cpu:0 · tensorflow"), as
     before provenance existed; anything else by its device's name, its backend if it has
     one and its provenance, translated by ``names`` ("NVIDIA H100 80GB HBM3 (published)").
+    When the rows hold naive and synced timings both, each name ends with its timing
+    ("cpu:0 · tensorflow · naive"), and a naive line has a paler shade of its colour.
     Two machines that would share a name get their machine's name added. Names come from
     files, so they are HTML-escaped (Plotly renders tags in legend and hover text).
     """
@@ -58,28 +97,36 @@ def with_series(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
     frame = df.assign(**{key: df.get(key) for key in SERIES_KEYS})
     frame["provenance"] = frame["provenance"].fillna("measured")
     keys = frame[list(SERIES_KEYS)].astype(object).where(frame[list(SERIES_KEYS)].notna(), None)
+    both_timings = keys["timing"].dropna().nunique() > 1
     labels: dict[tuple, str] = {}
     for key in dict.fromkeys(map(tuple, keys.itertuples(index=False, name=None))):
-        labels[key] = _series_label(dict(zip(SERIES_KEYS, key, strict=True)), names)
+        labels[key] = _series_label(dict(zip(SERIES_KEYS, key, strict=True)), names, both_timings)
     clashing = {label for label in labels.values() if list(labels.values()).count(label) > 1}
     others = iter(_OTHER_COLOURS * (1 + len(labels) // len(_OTHER_COLOURS)))
-    colours = {}
+    colours, seen = {}, {}
     for key, label in labels.items():
         row = dict(zip(SERIES_KEYS, key, strict=True))
         if label in clashing and row["machine"]:
             labels[key] = f"{label} · {html.escape(str(row['machine']))}"
-        colours[key] = device_colour(row["device"]) if row["provenance"] == "measured" else next(others)
+        if row["provenance"] == "measured":
+            colour = device_colour(row["device"])
+        else:  # a naive and a synced line of one imported series share its colour
+            base = key[:-1]
+            colour = seen[base] if base in seen else next(others)
+            seen[base] = colour
+        colours[key] = paler(colour) if row["timing"] == "naive" else colour
     tuples = list(map(tuple, keys.itertuples(index=False, name=None)))
     return frame.assign(series=[labels[key] for key in tuples], colour=[colours[key] for key in tuples])
 
 
-def _series_label(row: dict[str, Any], names: dict[str, str]) -> str:
+def _series_label(row: dict[str, Any], names: dict[str, str], both_timings: bool) -> str:
     backend = row["backend"]
+    timing = f" · {word(names, row['timing'])}" if both_timings and row["timing"] in ("naive", "synced") else ""
     if row["provenance"] == "measured":
-        return f"{row['device']} · {backend}"
+        return f"{row['device']} · {backend}{timing}"
     name = html.escape(str(row["device_name"] or row["device"]))
     kind = names.get(row["provenance"], row["provenance"])
-    return f"{name} · {backend} ({kind})" if backend else f"{name} ({kind})"
+    return f"{name} · {backend}{timing} ({kind})" if backend else f"{name} ({kind})"
 
 
 def _series(df: pd.DataFrame, by: tuple[str, ...] = ("device", "backend")) -> list[tuple[dict[str, Any], pd.DataFrame]]:
@@ -89,9 +136,27 @@ def _series(df: pd.DataFrame, by: tuple[str, ...] = ("device", "backend")) -> li
     return groups
 
 
-def _lines(df: pd.DataFrame, names: dict[str, str] | None) -> list[tuple[str, pd.DataFrame, dict[str, Any]]]:
-    """(legend name, rows, trace style) of each series, in a stable order: measured first."""
+def latest_per_size(df: pd.DataFrame, size: str) -> pd.DataFrame:
+    """One row per series and size: the latest (by ``started_at``, else ``measured_at``, else
+    the last in ``df``), with ``runs``, how many rows there were. A store holds repeats, thread
+    sweeps and older runs at the same size; joined in one line they zig-zag."""
+    frame = with_series(df)
+    when = next((column for column in ("started_at", "measured_at") if column in frame and frame[column].notna().any()),
+                None)
+    order = pd.to_datetime(frame[when], utc=True, errors="coerce") if when else pd.Series(0, index=frame.index)
+    frame = frame.assign(_order=order, _row=range(len(frame)))
+    frame = frame.sort_values(["_order", "_row"], na_position="first", kind="mergesort")
+    runs = frame.groupby(["series", size])[size].transform("size")
+    return frame.assign(runs=runs).drop_duplicates(["series", size], keep="last").drop(columns=["_order", "_row"])
+
+
+def _lines(df: pd.DataFrame, names: dict[str, str] | None,
+           size: str | None = None) -> list[tuple[str, pd.DataFrame, dict[str, Any]]]:
+    """(legend name, rows, trace style) of each series, in a stable order: measured first.
+    With ``size``, one row per series and size (``latest_per_size``)."""
     frame = with_series(df, names)
+    if size is not None:
+        frame = latest_per_size(frame, size)
     order = {kind: i for i, kind in enumerate(PROVENANCE_STYLE)}
     parts = sorted(frame.groupby("series", sort=True), key=lambda item: (order.get(item[1]["provenance"].iloc[0], 9),
                                                                         item[0]))
@@ -101,15 +166,18 @@ def _lines(df: pd.DataFrame, names: dict[str, str] | None) -> list[tuple[str, pd
         style = PROVENANCE_STYLE.get(first["provenance"], PROVENANCE_STYLE["measured"])
         backend = first["backend"] if isinstance(first["backend"], str) else None
         dash = style["dash"] or (_DASH.get(backend, "solid") if first["provenance"] == "measured" else "solid")
+        symbol = style.get("symbol", _SYMBOL.get(backend, "circle"))
+        if first.get("timing") == "naive":  # dotted (dashed where the backend's own dash is dotted), hollow
+            dash, symbol = ("dash" if dash == "dot" else "dot"), f"{symbol}-open"
         lines.append((name, part, {
-            "mode": style["mode"], "line": {"color": first["colour"], "dash": dash},
-            "marker": {"symbol": style.get("symbol", _SYMBOL.get(backend, "circle")), "size": style.get("size", 7),
-                       "color": first["colour"]}}))
+            "mode": style["mode"], "line": {"color": first["colour"], "dash": dash, "width": 2.5},
+            "marker": {"symbol": symbol, "size": style.get("size", 9), "color": first["colour"]}}))
     return lines
 
 
 def _provenance_hover(part: pd.DataFrame, names: dict[str, str] | None) -> list[str]:
-    """What each point is and, for published and predicted figures, where it comes from."""
+    """What each point is and, for published and predicted figures, where it comes from; and
+    when a point is the latest of several runs at its size, that."""
     names = names or {}
     texts = []
     for row in part.itertuples(index=False):
@@ -118,6 +186,9 @@ def _provenance_hover(part: pd.DataFrame, names: dict[str, str] | None) -> list[
         note = getattr(row, "provenance_note", None) if kind in ("published", "predicted") else None
         words = [names.get(kind, kind)] + [html.escape(str(text)) for text in (source, note)
                                            if isinstance(text, str) and text]
+        runs = getattr(row, "runs", 1)
+        if pd.notna(runs) and runs > 1:
+            words.append(word(names, "latest_of").format(count=int(runs)))
         texts.append("<br>".join(words))
     return texts
 
@@ -126,73 +197,172 @@ def _size_column(df: pd.DataFrame) -> str:
     return "param_m" if "param_m" in df else "param_size"
 
 
+# ---------------------------------------------------------------- axes a class can read
+
+
+def decade_label(exponent: int) -> str:
+    """The tick text of 10**exponent: "0.01", "1", "1000", "10k", "1M" (or "1e-6" beyond)."""
+    if -4 <= exponent < 0:
+        return f"{10.0 ** exponent:.{-exponent}f}"
+    if 0 <= exponent < 4:
+        return str(10**exponent)
+    if 4 <= exponent < 9:
+        return f"{10 ** (exponent % 3)}{'k' if exponent < 6 else 'M'}"
+    return f"1e{exponent}"
+
+
+def _positive(values: Iterable[Any]) -> list[float]:
+    found = []
+    for value in values:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(number) and number > 0:
+            found.append(number)
+    return found
+
+
+def decade_axis(values: Iterable[Any]) -> dict[str, Any]:
+    """Settings of a log axis (``fig.update_yaxes(**...)``) labelled at powers of ten only, with
+    unlabelled grid lines at 2..9 between them. The range covers ``values`` and at least two
+    powers of ten, so that every tick read is a decade: Plotly's own minor labels ("2", "5")
+    read as 200 and 500 on a projector."""
+    found = _positive(values)
+    if not found:
+        return {"type": "log"}
+    low, high = math.log10(min(found)), math.log10(max(found))
+    first, last = math.floor(low), math.ceil(high)
+    if last == first:
+        last += 1
+    if sum(1 for k in range(first, last + 1) if low - 0.05 <= k <= high + 0.05) < 2:
+        low, high = first, last  # too narrow to hold two decades: show the decades around it
+    pad = 0.04 * max(high - low, 1.0)
+    exponents = [k for k in range(first, last + 1) if low - pad <= k <= high + pad]
+    minor = [m * 10.0**k for k in range(first - 1, last + 1) for m in range(2, 10)]
+    return {"type": "log", "range": [low - pad, high + pad], "tickvals": [10.0**k for k in exponents],
+            "ticktext": [decade_label(k) for k in exponents], "tickmode": "array",
+            "minor": {"tickmode": "array", "tickvals": minor, "showgrid": True, "gridcolor": "#EEEEEE", "ticks": ""}}
+
+
+def size_axis(sizes: Iterable[Any]) -> dict[str, Any]:
+    """Settings of a log size axis labelled at the measured sizes themselves (64, 256, 1024...),
+    thinned where two would overlap."""
+    found = sorted(set(_positive(sizes)))
+    if not found:
+        return {"type": "log"}
+    shown: list[float] = []
+    for size in found:
+        if not shown or size / shown[-1] >= _SIZE_TICK_GAP:
+            shown.append(size)
+    low, high = math.log10(found[0]), math.log10(found[-1])
+    pad = 0.06 * max(high - low, 0.5)
+    return {"type": "log", "range": [low - pad, high + pad], "tickmode": "array", "tickvals": shown,
+            "ticktext": [f"{size:g}" for size in shown]}
+
+
+def _trace_values(fig: go.Figure, axis: str) -> list[float]:
+    """Every value drawn along ``axis`` ("x" or "y"), error bars' ends included."""
+    found: list[float] = []
+    for trace in fig.data:
+        drawn = getattr(trace, axis, None)
+        values = list(drawn) if drawn is not None else []
+        found += _positive(values)
+        error = getattr(trace, f"error_{axis}", None)
+        if error is not None and error.array is not None:
+            plus = list(error.array)
+            minus = list(error.arrayminus) if error.arrayminus is not None else plus
+            found += _positive(v + e for v, e in zip(values, plus, strict=False) if _positive([v]) and _positive([e]))
+            found += _positive(v - e for v, e in zip(values, minus, strict=False) if _positive([v]) and _positive([e]))
+    return found
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str, log_x: bool = True, log_y: bool = True,
-            legend: str = "device · backend") -> go.Figure:
+            legend: str = "device · backend", sizes: Iterable[Any] | None = None) -> go.Figure:
+    """The shared look: projector fonts, the legend below the plot with a title, log axes at
+    decades (an x axis of ``sizes`` at the sizes)."""
     # The legend goes below the plot: names with their provenance are long, and beside a
     # half-width chart they left the plot a sliver.
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, hovermode="closest", template="plotly_white",
-                      margin={"t": 60, "r": 20},
-                      legend={"title": {"text": legend}, "orientation": "h", "yanchor": "top", "y": -0.22,
-                              "xanchor": "left", "x": 0})
-    fig.update_xaxes(type="log" if log_x else "linear")
-    fig.update_yaxes(type="log" if log_y else "linear")
+    fig.update_layout(title={"text": title, "font": TITLE_FONT}, font=FONT, hovermode="closest",
+                      template="plotly_white", margin={"t": 60, "r": 20, "l": 70}, showlegend=True,
+                      hoverlabel={"font": {"size": 15}},
+                      legend={"title": {"text": legend}, "orientation": "h", "yanchor": "top", "y": -0.25,
+                              "xanchor": "left", "x": 0, "font": {"size": 14}})
+    fig.update_xaxes(title={"text": x, "font": AXIS_TITLE_FONT}, tickfont=TICK_FONT, type="log" if log_x else "linear")
+    fig.update_yaxes(title={"text": y, "font": AXIS_TITLE_FONT}, tickfont=TICK_FONT, type="log" if log_y else "linear")
+    if log_x:
+        fig.update_xaxes(**(size_axis(sizes) if sizes is not None else decade_axis(_trace_values(fig, "x"))))
+    if log_y:
+        fig.update_yaxes(**decade_axis(_trace_values(fig, "y")))
     return fig
+
+
+# ---------------------------------------------------------------- the charts
 
 
 def time_vs_size(df: pd.DataFrame, title: str = "Time per call", x_title: str = "matrix size N",
                  y_title: str = "median time per call (ms)", names: dict[str, str] | None = None) -> go.Figure:
-    """Median time per call against size, log-log, IQR as asymmetric error bars (timings only:
-    a published or predicted figure has no spread). One line per series (``with_series``),
-    drawn by its provenance (``PROVENANCE_STYLE``); ``names`` translates the provenance names."""
+    """Median time per call (ms) against size N, log-log, IQR as asymmetric error bars (timings
+    only: a published or predicted figure has no spread). One line per series (``with_series``),
+    drawn by its provenance (``PROVENANCE_STYLE``); naive timings dotted, paler and named so;
+    one point per series and size (the latest run, ``latest_per_size``). ``names`` translates
+    the words (``WORDS``)."""
     size = _size_column(df)
     fig = go.Figure()
-    for name, part, style in _lines(df, names):
+    for name, part, style in _lines(df, names, size):
         part = part.sort_values(size)
         ms = part["median_s"] * 1e3
         timed = part["q1_s"].notna().all() and part["q3_s"].notna().all()
         error = {"type": "data", "symmetric": False, "array": part["q3_s"] * 1e3 - ms,
-                 "arrayminus": ms - part["q1_s"] * 1e3} if timed else None
+                 "arrayminus": ms - part["q1_s"] * 1e3, "thickness": 1.5} if timed else None
         iqr = (part["iqr_s"] * 1e3).fillna(0.0)
         fig.add_trace(go.Scatter(
             x=part[size], y=ms, name=name, error_y=error, **style,
             customdata=list(zip(iqr, part["n_samples"].fillna(0).astype(int), _provenance_hover(part, names),
                                 strict=True)),
-            hovertemplate="N=%{x}<br>median %{y:.4g} ms<br>IQR %{customdata[0]:.3g} ms<br>"
-                          "%{customdata[1]} samples<br>%{customdata[2]}<extra>%{fullData.name}</extra>"))
-    return _layout(fig, title, x_title, y_title, legend=(names or {}).get("legend", "device · backend"))
+            hovertemplate="N=%{x}<br>" + word(names, "median") + " %{y:.3g} ms<br>IQR %{customdata[0]:.3g} ms<br>"
+                          "%{customdata[1]} " + word(names, "samples") +
+                          "<br>%{customdata[2]}<extra>%{fullData.name}</extra>"))
+    return _layout(fig, title, x_title, y_title, legend=word(names, "legend"), sizes=df[size])
 
 
 def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str = "matrix size N",
                        y_title: str = "GFLOP/s", names: dict[str, str] | None = None) -> go.Figure:
-    """GFLOP/s against size, one line per series drawn by its provenance, with each series'
-    peak as a dashed horizontal line of its colour."""
+    """GFLOP/s against size, one line per series drawn by its provenance (one point per size,
+    the latest), with each series' peak as a dashed horizontal line of its colour, named
+    "<device> peak (<source>) <GFLOP/s>"."""
     size = _size_column(df)
     fig = go.Figure()
-    lines = _lines(df, names)
+    lines = _lines(df, names, size)
     for name, part, style in lines:
         part = part.sort_values(size)
         fig.add_trace(go.Scatter(
             x=part[size], y=part["gflops"], name=name, **style, customdata=_provenance_hover(part, names),
-            hovertemplate="N=%{x}<br>%{y:.4g} GFLOP/s<br>%{customdata}<extra>%{fullData.name}</extra>"))
+            hovertemplate="N=%{x}<br>%{y:.3g} GFLOP/s<br>%{customdata}<extra>%{fullData.name}</extra>"))
     # Each peak is a dashed line of its own in the legend. (An add_hline annotation is
     # placed in axis units, which on a log axis are powers of ten: 156 became 10^156.)
     low, high = df[size].min(), df[size].max()
     drawn = set()
     for name, part, style in lines:
-        peaks = part.dropna(subset=["peak_gflops"])
-        if peaks.empty:
+        peaks_ = part.dropna(subset=["peak_gflops"])
+        if peaks_.empty:
             continue
-        row = peaks.iloc[0]
-        label = f"{name.split(' · ')[0] if row['provenance'] == 'measured' else name} peak " \
-                f"({row['peak_source']}) {row['peak_gflops']:.0f}"
+        row = peaks_.iloc[0]
+        label = f"{name.split(' · ')[0] if row['provenance'] == 'measured' else name} {word(names, 'peak')} " \
+                f"({_source_word(row['peak_source'], names)}) {row['peak_gflops']:.0f}"
         if label in drawn:
             continue
         drawn.add(label)
         fig.add_trace(go.Scatter(
-            x=[low, high], y=[row["peak_gflops"]] * 2, mode="lines", name=label,
-            line={"color": style["line"]["color"], "dash": "dash", "width": 1},
+            x=[low, high], y=[row["peak_gflops"]] * 2, mode="lines", name=label, meta={"roof": "compute"},
+            line={"color": style["line"]["color"], "dash": "dash", "width": 1.5},
             hovertemplate="%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
-    return _layout(fig, title, x_title, y_title, legend=(names or {}).get("legend", "device · backend"))
+    return _layout(fig, title, x_title, y_title, legend=word(names, "legend"), sizes=df[size])
+
+
+def _source_word(source: Any, names: dict[str, str] | None) -> str:
+    key = f"src_{source}"
+    return word(names, key) if key in WORDS else str(source)
 
 
 def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_title: str = "matrix size N",
@@ -217,15 +387,17 @@ def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_t
         fig.add_trace(go.Scatter(
             x=table[size], y=table["speedup"], name=f"{name} ÷ {baseline}",
             **{**style, "mode": "lines+markers" if style["mode"] != "markers" else "markers"},
-            hovertemplate="N=%{x}<br>%{y:.3g}× faster<extra>%{fullData.name}</extra>"))
+            hovertemplate="N=%{x}<br>%{y:.3g}×<extra>%{fullData.name}</extra>"))
         crossover = crossover_size(table, size)
         if crossover is not None:
             fig.add_trace(go.Scatter(
                 x=[crossover], y=[table.loc[table[size] == crossover, "speedup"].iloc[0]], mode="markers",
-                marker={"symbol": "star", "size": 16, "color": "black"}, name=f"crossover · {name}",
+                marker={"symbol": "star", "size": 18, "color": "black"}, name=f"crossover · {name}",
                 hovertemplate="N=%{x}<extra>%{fullData.name}</extra>"))
-    fig.add_hline(y=1, line={"color": "grey", "dash": "dot"})
-    return _layout(fig, title, x_title, y_title, log_y=True, legend=(names or {}).get("legend", "device · backend"))
+    # Speedup 1 (as fast as the baseline): a plain trace, kept out of the legend and the hover.
+    fig.add_trace(go.Scatter(x=[df[size].min(), df[size].max()], y=[1, 1], mode="lines", name="1×", showlegend=False,
+                             line={"color": "grey", "dash": "dot"}, hoverinfo="skip"))
+    return _layout(fig, title, x_title, y_title, log_y=True, legend=word(names, "legend"), sizes=df[size])
 
 
 def speedup_table(df: pd.DataFrame, fast: str, slow: str, size: str = "param_m") -> pd.DataFrame:
@@ -267,22 +439,79 @@ def speedup_summary(df: pd.DataFrame, fast: str, slow: str, size: str = "param_m
             "fast_provenance": kind[fast], "slow_provenance": kind[slow]}
 
 
+def memory_bandwidth(rows: pd.DataFrame) -> tuple[float, str] | None:
+    """(GB/s, "spec" or "measured") of one device's rows: an accelerator's datasheet DRAM
+    bandwidth (``dlenv.measure.peaks.ACCELERATOR_BANDWIDTH_GBPS``, matched by its name), else the
+    best GB/s its element-wise results reached; None when neither is known. A measured figure
+    is what a small add reached, often from a cache: a floor of the roof, not DRAM's."""
+    name = str(rows["device_name"].iloc[0]) if "device_name" in rows and len(rows) else ""
+    if not str(rows["device"].iloc[0]).startswith("cpu"):
+        key = peaks.match_accelerator(name)
+        if key in peaks.ACCELERATOR_BANDWIDTH_GBPS:
+            return peaks.ACCELERATOR_BANDWIDTH_GBPS[key] / peaks.DEVICES_PER_CHIP.get(key, 1), "spec"
+    added = rows[(rows["workload"] == "elementwise") & (rows["gbps"] > 0)]
+    return (float(added["gbps"].max()), "measured") if not added.empty else None
+
+
 def roofline(df: pd.DataFrame, title: str = "Roofline", x_title: str = "arithmetic intensity (FLOP/byte)",
-             y_title: str = "GFLOP/s") -> go.Figure:
-    """Each result at (FLOPs per byte moved, GFLOP/s): compute-bound work sits high on
-    the right, memory-bound work (element-wise) low on the left."""
+             y_title: str = "GFLOP/s", names: dict[str, str] | None = None) -> go.Figure:
+    """Each result at (FLOPs per byte moved, GFLOP/s), labelled by its size, under its device's
+    roofs: the compute peak (the results' ``peak_gflops``, its ``peak_source`` in the legend) as
+    a flat line and the memory bandwidth (``memory_bandwidth``: spec or best measured, said in the
+    legend) as the sloped line GB/s x intensity, meeting at the ridge. Compute-bound work sits
+    high on the right under the flat roof, memory-bound work (element-wise) low on the left
+    under the slope. Roof traces carry ``meta={"roof": "compute" | "memory"}``."""
     fig = go.Figure()
     data = df[df["bytes"] > 0].assign(intensity=lambda d: d["flops"] / d["bytes"])
+    if data.empty:
+        return _layout(fig, title, x_title, y_title, legend=word(names, "legend_roofline"))
+    size = pd.Series(None, index=data.index, dtype=object)
+    for column in ("param_m", "param_size"):  # a matmul's N, an element-wise add's size
+        if column in data:
+            size = size.where(size.notna(), data[column].astype(object))
+    data = data.assign(size_text=size.map(lambda n: f"{int(n)}" if pd.notna(n) else ""))
     for key, part in _series(data, ("device", "workload")):
         fig.add_trace(go.Scatter(
-            x=part["intensity"], y=part["gflops"], mode="markers", name=f"{key['device']} · {key['workload']}",
-            marker={"color": device_colour(key["device"]), "size": 9,
+            x=part["intensity"], y=part["gflops"], mode="markers+text", text=part["size_text"],
+            textposition="top center", textfont={"size": 13},
+            name=f"{key['device']} · {word(names, key['workload']) if key['workload'] in WORDS else key['workload']}",
+            marker={"color": device_colour(key["device"]), "size": 11,
                     "symbol": "circle" if key["workload"] != "elementwise" else "square"},
             # Labels can come from an imported file: escaped, since Plotly renders tags in hover text.
             customdata=part[["label", "gbps"]].assign(label=part["label"].map(html.escape)),
             hovertemplate="%{customdata[0]}<br>%{x:.3g} FLOP/byte<br>%{y:.4g} GFLOP/s<br>"
                           "%{customdata[1]:.3g} GB/s<extra></extra>"))
-    return _layout(fig, title, x_title, y_title)
+    low, high = data["intensity"].min() / 3, data["intensity"].max() * 3
+    for device, part in data.groupby("device", sort=True):
+        _roofs(fig, str(device), part, low, high, names)
+    return _layout(fig, title, x_title, y_title, legend=word(names, "legend_roofline"))
+
+
+def _roofs(fig: go.Figure, device: str, part: pd.DataFrame, low: float, high: float,
+           names: dict[str, str] | None) -> None:
+    """The device's memory slope and compute roof, from ``low`` to ``high`` FLOP/byte."""
+    colour = device_colour(device)
+    with_peak = part.dropna(subset=["peak_gflops"])
+    peak = float(with_peak["peak_gflops"].max()) if not with_peak.empty else None
+    bandwidth = memory_bandwidth(part)
+    ridge = peak / bandwidth[0] if peak and bandwidth else None
+    if bandwidth:
+        gbps, source = bandwidth
+        end = min(ridge, high) if ridge else high
+        source_word = word(names, "src_spec") if source == "spec" else word(names, "bw_measured")
+        fig.add_trace(go.Scatter(
+            x=[low, end], y=[gbps * low, gbps * end], mode="lines", meta={"roof": "memory"},
+            name=f"{device} {word(names, 'bandwidth')} ({source_word}) {gbps:.3g} GB/s",
+            line={"color": colour, "dash": "dot", "width": 2},
+            hovertemplate="%{x:.3g} FLOP/byte<br>%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
+    if peak:
+        start = max(ridge, low) if ridge else low
+        source = with_peak.loc[with_peak["peak_gflops"].idxmax(), "peak_source"]
+        fig.add_trace(go.Scatter(
+            x=[start, high], y=[peak, peak], mode="lines", meta={"roof": "compute"},
+            name=f"{device} {word(names, 'peak')} ({_source_word(source, names)}) {peak:.0f} GFLOP/s",
+            line={"color": colour, "dash": "dash", "width": 2},
+            hovertemplate="%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
 
 
 def thread_scaling(df: pd.DataFrame, title: str = "Threads", x_title: str = "CPU threads",
@@ -294,16 +523,59 @@ def thread_scaling(df: pd.DataFrame, title: str = "Threads", x_title: str = "CPU
         part = part.sort_values("threads")
         fig.add_trace(go.Scatter(
             x=part["threads"], y=part["gflops"], mode="lines+markers", name=f"{key['device']} · {key['backend']}",
-            line={"color": device_colour(key["device"]), "dash": _DASH.get(key["backend"], "solid")},
+            line={"color": device_colour(key["device"]), "dash": _DASH.get(key["backend"], "solid"), "width": 2.5},
+            marker={"size": 10},
             hovertemplate="%{x} threads<br>%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
         first = part.iloc[0]
         fig.add_trace(go.Scatter(
             x=part["threads"], y=first["gflops"] / first["threads"] * part["threads"], mode="lines",
-            name=ideal_name, line={"color": "grey", "dash": "dot"},
+            name=ideal_name, line={"color": "grey", "dash": "dot", "width": 2},
             hovertemplate="%{x} threads<br>%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
     fig = _layout(fig, title, x_title, y_title, log_x=False, log_y=False)
     fig.update_xaxes(tickvals=sorted(df["threads"].unique()))
     fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def backend_times(df: pd.DataFrame, title: str = "Time per step by backend",
+                  y_title: str = "time (ms, log scale)", names: dict[str, str] | None = None) -> go.Figure:
+    """The same model on each backend: the median step (IQR as error bars) beside the first call
+    (building and compiling), grouped per backend, on a log axis so that a 0.3 ms bar stays
+    visible beside a 40 ms one and a 2 s first call. One group per backend (per backend and
+    device when there are several devices)."""
+    rows = df[df["timing"].isna() | (df["timing"] == "synced")] if "timing" in df else df
+    rows = rows.sort_values(["backend", "device"])
+    several = rows["device"].nunique() > 1
+    x = [f"{b} · {d}" if several else str(b) for b, d in zip(rows["backend"], rows["device"], strict=True)]
+    ms = rows["median_s"] * 1e3
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=x, y=ms, name=word(names, "step"), marker_color="#0072B2", meta={"bar": "step"},
+        error_y={"type": "data", "symmetric": False, "array": rows["q3_s"] * 1e3 - ms,
+                 "arrayminus": ms - rows["q1_s"] * 1e3, "thickness": 2, "color": "#222222"},
+        customdata=list(zip(rows["iqr_s"] * 1e3, rows["n_samples"].fillna(0).astype(int), strict=True)),
+        hovertemplate="%{y:.3g} ms<br>IQR %{customdata[0]:.2g} ms<br>%{customdata[1]} "
+                      + word(names, "samples") + "<extra>%{x}</extra>"))
+    fig.add_trace(go.Bar(
+        x=x, y=rows["first_call_s"] * 1e3, name=word(names, "first_call"), marker_color="#E69F00",
+        meta={"bar": "first_call"}, hovertemplate="%{y:.3g} ms<extra>%{x}</extra>"))
+    fig = _layout(fig, title, "", y_title, log_x=False, legend=word(names, "legend_backends"))
+    fig.update_xaxes(type="category")
+    fig.update_layout(barmode="group")
+    return fig
+
+
+def step_bars(rows: pd.DataFrame, title: str, y_title: str, hatched: Iterable[str]) -> go.Figure:
+    """One bar per series (``with_series`` rows: one model step measured or predicted), the
+    time per step in ms on a log axis at decades; the series in ``hatched`` (not timed here:
+    predicted, published) are hatched."""
+    hatched = set(hatched)
+    fig = go.Figure([go.Bar(x=[row.series], y=[row.median_s * 1e3], name=row.series, marker_color=row.colour,
+                            marker_pattern_shape="/" if row.provenance in hatched else "",
+                            hovertemplate="%{y:.3g} ms<extra>%{x}</extra>") for row in rows.itertuples()])
+    fig = _layout(fig, title, "", y_title, log_x=False)
+    fig.update_xaxes(type="category")
+    fig.update_layout(showlegend=False)
     return fig
 
 
@@ -322,7 +594,7 @@ def mode_times(timings: list[dict[str, Any]], names: dict[str, str] | None = Non
             x=[names.get(row["mode"], row["mode"])], y=[us], name=names.get(row["mode"], row["mode"]),
             marker_color=_MODE_COLOURS.get(row["mode"], "#333333"),
             error_y={"type": "data", "symmetric": False, "array": [row["q3_s"] * 1e6 - us],
-                     "arrayminus": [us - row["q1_s"] * 1e6]},
+                     "arrayminus": [us - row["q1_s"] * 1e6], "thickness": 2},
             customdata=[[row["iqr_s"] * 1e6, row["first_call_s"] * 1e3, row["n_samples"]]],
             hovertemplate="median %{y:.3g} µs<br>IQR %{customdata[0]:.2g} µs<br>first call %{customdata[1]:.3g} ms"
                           "<br>%{customdata[2]} samples<extra></extra>"))

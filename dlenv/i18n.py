@@ -617,6 +617,197 @@ TEXT: dict[str, dict[str, str]] = {
     "res_bad_file_short": {"en": "{name} was not imported, nothing from it was stored: it is not a dlenv results file.",
                            "ko": "{name} 파일을 가져오지 않았고 아무것도 저장하지 않았습니다. dlenv 결과 파일이 아닙니다."},
     # --- end of the tables-and-errors block ---
+    # --- charts a class can read and their takeaways (dlenv/charts.py, dlenv/takeaways.py, issue 15) ---
+    "chartw_legend_roofline": {"en": "device · workload", "ko": "장치 · 작업"},
+    "chartw_legend_backends": {"en": "what is timed", "ko": "잰 것"},
+    "chartw_naive": {"en": "naive", "ko": "동기화 없음"},
+    "chartw_synced": {"en": "synced", "ko": "동기화"},
+    "chartw_peak": {"en": "peak", "ko": "최고 성능"},
+    "chartw_bandwidth": {"en": "memory bandwidth", "ko": "메모리 대역폭"},
+    "chartw_src_spec": {"en": "spec", "ko": "사양"},
+    "chartw_src_estimate": {"en": "estimate", "ko": "추정"},
+    "chartw_src_measured": {"en": "measured", "ko": "측정"},
+    "chartw_bw_measured": {"en": "best measured, element-wise", "ko": "원소별 연산에서 측정한 최댓값"},
+    "chartw_matmul": {"en": "matmul", "ko": "행렬 곱셈"},
+    "chartw_elementwise": {"en": "element-wise", "ko": "원소별 연산"},
+    "chartw_step": {"en": "median step", "ko": "스텝 시간 중앙값"},
+    "chartw_first_call": {"en": "first call (build + compile)", "ko": "첫 호출 (생성 + 컴파일)"},
+    "chartw_ideal": {"en": "ideal (linear)", "ko": "이상적인 경우 (정비례)"},
+    "chartw_latest_of": {"en": "latest of {count} runs at this size", "ko": "이 크기에서 {count}번 측정 중 가장 최근"},
+    "chartw_samples": {"en": "samples", "ko": "표본"},
+    "chartw_median": {"en": "median", "ko": "중앙값"},
+    "chart_pick": {"en": "Chart", "ko": "차트"},
+    "axis_backend_ms": {"en": "time (ms, log scale)", "ko": "시간 (ms, 로그 눈금)"},
+    "res_latest_note": {"en": "Where a series was measured more than once at a size, the chart draws the latest run "
+                              "(the hover says how many there were).",
+                        "ko": "같은 크기에서 여러 번 측정한 계열은 가장 최근 측정을 그립니다(마우스를 올리면 몇 번 "
+                              "측정했는지 나옵니다)."},
+    "demo_chart_says": {"en": "Each point is the median time of one N×N matrix multiply on a device, its bar the "
+                              "spread (IQR). Both axes are logarithmic: equal steps mean equal ratios.",
+                        "ko": "점 하나는 한 장치에서 N×N 행렬 곱셈 한 번에 걸린 시간의 중앙값이고, 막대는 흩어짐(IQR)"
+                              "입니다. 두 축 모두 로그 눈금이라 같은 간격은 같은 배율을 뜻합니다."},
+    "demo_mlp": {"en": "Keras MLP ({depth} × {width}, batch {batch}) on {device}: time per step",
+                 "ko": "Keras MLP ({depth} × {width}, 배치 {batch}), {device}: 스텝당 시간"},
+    "demo_mlp_rate": {"en": "{samples} samples per second", "ko": "초당 샘플 {samples}개"},
+    "gloss_gflops": {"en": "GFLOP/s: billions of floating-point operations (additions, multiplications) per second. "
+                           "An N×N matrix multiply does 2·N³ of them.",
+                     "ko": "GFLOP/s: 1초에 하는 부동소수점 연산(덧셈, 곱셈) 수를 10억 단위로 센 값입니다. N×N 행렬 "
+                           "곱셈은 연산을 2·N³번 합니다."},
+    "gloss_median_iqr": {"en": "Median: the middle of the timed samples, so one slow sample does not move it. IQR "
+                               "(the error bar): the range of the middle half of the samples; a long bar means the "
+                               "times varied.",
+                         "ko": "중앙값: 측정한 표본의 한가운데 값이라 느린 표본 하나에 흔들리지 않습니다. IQR(오차 "
+                               "막대): 표본 가운데 절반이 놓인 범위이며, 막대가 길면 시간이 들쭉날쭉했다는 뜻입니다."},
+    "gloss_naive_synced": {"en": "Synced: the clock stops after the device has finished. Naive: it stops as soon as "
+                                 "the call returns; a GPU may still be working then, so naive reads too fast.",
+                           "ko": "동기화: 장치가 계산을 끝낸 뒤 시계를 멈춥니다. 동기화 없음(naive): 호출이 돌아오면 "
+                                 "바로 멈춥니다. GPU는 그때 아직 계산 중일 수 있어 실제보다 짧게 나옵니다."},
+    "gloss_pct_peak": {"en": "% of peak: GFLOP/s as a share of the most this device could do (a datasheet figure, an "
+                             "estimate from cores × clock × vector width, or a measured ceiling; the legend says "
+                             "which).",
+                       "ko": "최고 성능 대비 %: 이 장치가 낼 수 있는 최대치(데이터시트 수치, 코어 수 × 클럭 × 벡터 폭으로 "
+                             "낸 추정치, 또는 측정한 상한이며 범례에 어느 것인지 나옵니다) 대비 GFLOP/s의 "
+                             "비율입니다."},
+    "gloss_intensity": {"en": "Arithmetic intensity: operations per byte moved to or from memory. Low, the sloped "
+                              "memory roof limits the speed; high, the flat compute roof does.",
+                        "ko": "연산 강도: 메모리와 주고받는 1바이트당 연산 수입니다. 낮으면 기울어진 메모리 지붕이, "
+                              "높으면 평평한 연산 지붕이 속도의 한계입니다."},
+    "gloss_first_call": {"en": "First call: builds the model, traces and compiles it; it is timed apart from the "
+                               "steps.",
+                         "ko": "첫 호출: 모델을 만들고 트레이싱과 컴파일까지 합니다. 스텝 시간과 따로 잽니다."},
+    "gloss_speedup": {"en": "Speedup: the slower series' time divided by the faster one's, at the same N.",
+                      "ko": "속도 향상: 같은 N에서 느린 쪽 시간을 빠른 쪽 시간으로 나눈 값입니다."},
+    "tk_busy": {"en": "Measured while other programs used up to {share}% of the CPU: these times are slower and more "
+                      "spread than the code alone would be.",
+                "ko": "다른 프로그램이 CPU를 최대 {share}%까지 쓰는 동안 측정했습니다. 그래서 이 시간은 코드만 "
+                      "실행할 때보다 느리고 들쭉날쭉합니다."},
+    "tk_naive_fast": {"en": "Naive timing reads {times}× faster than synced at N={n}: it stopped the clock before the "
+                            "device had finished, so only the synced time is the matmul's.",
+                      "ko": "N={n}에서 동기화 없이 잰 시간이 동기화한 시간보다 {times}배 빠르게 나왔습니다. 장치가 "
+                            "계산을 끝내기 전에 시계를 멈췄기 때문이며, 행렬 곱셈의 실제 시간은 동기화한 쪽입니다."},
+    "tk_naive_slower": {"en": "Naive timing came out {times}× slower than synced at N={n}. A naive clock never waits, "
+                              "so it has no real reason to be slower: the difference is run-to-run noise.",
+                        "ko": "N={n}에서 동기화 없이 잰 시간이 동기화한 시간보다 {times}배 느리게 나왔습니다. 동기화 "
+                              "없는 측정은 기다리지 않으므로 실제로 더 느릴 이유가 없고, 이 차이는 측정할 때마다 "
+                              "생기는 잡음입니다."},
+    "tk_naive_same": {"en": "Naive and synced timings agree within {pct}% at N={n}: on this device the work is done "
+                            "when the call returns, so there is nothing to wait for (on a GPU naive would read far "
+                            "too fast).",
+                      "ko": "N={n}에서 동기화 없이 잰 시간과 동기화한 시간의 차이가 {pct}% 이내입니다. 이 장치에서는 "
+                            "호출이 돌아올 때 계산이 이미 끝나 있어 기다릴 것이 없기 때문입니다(GPU라면 동기화 없는 "
+                            "시간이 실제보다 훨씬 짧게 나옵니다)."},
+    "tk_time_one": {"en": "N={n}: {ms} ms per call (median). Pick more sizes to see how the time grows with N.",
+                    "ko": "N={n}: 호출당 {ms} ms(중앙값). 크기를 더 고르면 N에 따라 시간이 어떻게 늘어나는지 볼 수 "
+                          "있습니다."},
+    "tk_time_less": {"en": "From N={small} to N={large} the work grew {work}× (2·N³ operations) but the time only "
+                           "{time}×: small matrices leave the arithmetic units idle much of the time, so the rate "
+                           "rose from {g_small} to {g_large} GFLOP/s.",
+                     "ko": "N={small}에서 N={large}로 가면서 연산량은 {work}배(2·N³번) 늘었지만 시간은 {time}배만 "
+                           "늘었습니다. 작은 행렬에서는 연산 장치가 쉬는 시간이 많아서, 처리량이 {g_small}에서 "
+                           "{g_large} GFLOP/s로 올라갔습니다."},
+    "tk_time_follows": {"en": "From N={small} to N={large} the work grew {work}× (2·N³ operations) and the time "
+                              "{time}×: at these sizes the time follows the work ({g_small} → {g_large} GFLOP/s).",
+                        "ko": "N={small}에서 N={large}로 가면서 연산량은 {work}배(2·N³번), 시간은 {time}배 "
+                              "늘었습니다. 이 크기에서는 시간이 연산량을 따라갑니다({g_small} → {g_large} GFLOP/s)."},
+    "tk_throughput": {"en": "Best: {gflops} GFLOP/s at N={n}, {pct}% of this device's peak ({source}: {peak} "
+                            "GFLOP/s).",
+                      "ko": "가장 높은 값은 N={n}에서 {gflops} GFLOP/s로, 이 장치 최고 성능({source}: {peak} "
+                            "GFLOP/s)의 {pct}%입니다."},
+    "tk_throughput_low": {"en": "Best: {gflops} GFLOP/s at N={n}, only {pct}% of the peak ({source}: {peak} GFLOP/s). "
+                                "That peak is a ceiling computed from cores × clock × vector width, which real code "
+                                "stays well below; larger matrices and a quiet machine come closer.",
+                          "ko": "가장 높은 값은 N={n}에서 {gflops} GFLOP/s로, 최고 성능({source}: {peak} GFLOP/s)의 "
+                                "{pct}%에 그칩니다. 이 최고 성능은 코어 수 × 클럭 × 벡터 폭으로 계산한 상한이라 실제 "
+                                "코드는 한참 못 미칩니다. 행렬이 크고 컴퓨터가 한가할수록 가까워집니다."},
+    "tk_throughput_no_peak": {"en": "Best: {gflops} GFLOP/s at N={n} (no peak is known for this device).",
+                              "ko": "가장 높은 값은 N={n}에서 {gflops} GFLOP/s입니다(이 장치의 최고 성능은 알려져 "
+                                    "있지 않습니다)."},
+    "tk_roofline": {"en": "The element-wise add does {ew_int} FLOP per byte and reaches {ew_gflops} GFLOP/s, held "
+                          "down by memory ({ew_gbps} GB/s); the N={n} matmul does {mm_int} FLOP per byte and reaches "
+                          "{mm_gflops} GFLOP/s, {pct}% of the compute roof.",
+                    "ko": "원소별 덧셈은 바이트당 {ew_int} FLOP이라 메모리에 묶여({ew_gbps} GB/s) {ew_gflops} "
+                          "GFLOP/s에 그치고, N={n} 행렬 곱셈은 바이트당 {mm_int} FLOP이라 {mm_gflops} GFLOP/s, "
+                          "연산 지붕의 {pct}%까지 올라갑니다."},
+    "tk_roofline_matmul": {"en": "The N={n} matmul does {mm_int} FLOP per byte and reaches {mm_gflops} GFLOP/s, "
+                                 "{pct}% of the compute roof; the more FLOPs per byte, the higher work can climb.",
+                           "ko": "N={n} 행렬 곱셈은 바이트당 {mm_int} FLOP으로 {mm_gflops} GFLOP/s, 연산 지붕의 "
+                                 "{pct}%에 이릅니다. 바이트당 연산이 많을수록 더 높이 올라갈 수 있습니다."},
+    "tk_threads": {"en": "{threads} threads ran {speedup}× as fast as {base}: {eff}% of ideal.",
+                   "ko": "스레드 {threads}개는 {base}개일 때의 {speedup}배 속도로, 이상적인 경우의 {eff}%입니다."},
+    "tk_threads_weak": {"en": "{threads} threads ran {speedup}× as fast as {base}, only {eff}% of ideal. The cores "
+                              "share memory bandwidth and caches, and on a virtual machine two vCPUs may be one "
+                              "physical core.",
+                        "ko": "스레드 {threads}개는 {base}개일 때의 {speedup}배 속도로, 이상적인 경우의 {eff}%에 "
+                              "그칩니다. 코어들이 메모리 대역폭과 캐시를 나눠 쓰고, 가상 머신에서는 vCPU 두 개가 "
+                              "실제로는 물리 코어 하나일 수 있습니다."},
+    "tk_threads_slower": {"en": "{threads} threads were slower than {base} ({g_base} → {g_top} GFLOP/s), not just "
+                                "below ideal: the extra threads found no free core (other programs were using it, "
+                                "or two vCPUs share one physical core), or N={n} is too small to be worth splitting.",
+                          "ko": "스레드 {threads}개가 {base}개보다 오히려 느렸습니다({g_base} → {g_top} GFLOP/s). "
+                                "늘어난 스레드가 쉬는 코어를 얻지 못했거나(다른 프로그램이 쓰고 있었거나 vCPU 두 "
+                                "개가 물리 코어 하나를 나눠 씀), N={n}이 나눠서 계산할 만큼 크지 않기 때문입니다."},
+    "tk_backends_one": {"en": "{backend}: {ms} ms per step. Install another backend to compare.",
+                        "ko": "{backend}: 스텝당 {ms} ms. 다른 백엔드를 설치하면 비교할 수 있습니다."},
+    "tk_backends": {"en": "Fastest step: {fast} ({fast_ms} ms); slowest: {slow} ({slow_ms} ms, {times}×). The model "
+                          "and its arithmetic are the same; the difference is in how each framework dispatches the "
+                          "operations and which kernels it calls.",
+                    "ko": "스텝이 가장 빠른 것은 {fast}({fast_ms} ms), 가장 느린 것은 {slow}({slow_ms} ms, "
+                          "{times}배)입니다. 모델과 연산량은 같고, 차이는 프레임워크마다 연산을 실행하는 방식과 쓰는 "
+                          "커널에서 나옵니다."},
+    "tk_backends_far": {"en": "{slow} took {times}× as long per step as {fast} ({slow_ms} vs {fast_ms} ms). The same "
+                              "small model needs the same arithmetic on every backend, so a gap this large comes from "
+                              "load on the machine (one framework's threads can suffer far more than another's) or "
+                              "per-call overhead, not from an engine that much slower: measure again on a quiet "
+                              "machine before drawing a conclusion.",
+                        "ko": "{slow}는 {fast}보다 스텝당 {times}배 오래 걸렸습니다({slow_ms} ms 대 {fast_ms} ms). "
+                              "같은 작은 모델은 어느 백엔드에서나 연산량이 같으므로, 이렇게 큰 차이는 엔진이 그만큼 "
+                              "느려서가 아니라 컴퓨터의 부하(어떤 프레임워크의 스레드는 다른 것보다 훨씬 크게 영향을 "
+                              "받습니다)나 호출당 고정 비용 때문입니다. 결론을 내리기 전에 한가한 컴퓨터에서 다시 "
+                              "측정해 보세요."},
+    "tk_backends_first": {"en": "First calls, which build and compile the model: {quick} {quick_ms} ms, {late} "
+                                "{late_ms} ms.",
+                          "ko": "모델을 만들고 컴파일하는 첫 호출: {quick} {quick_ms} ms, {late} {late_ms} ms."},
+    "tk_step_measured": {"en": "Measured here: {ms} ms per step.", "ko": "여기서 측정: 스텝당 {ms} ms."},
+    "tk_step_predicted": {"en": "Fastest predicted: {card} at {pred_ms} ms per step, limited by {bound}.",
+                          "ko": "예측상 가장 빠른 것은 {card}로 스텝당 {pred_ms} ms이며, 한계 요인은 {bound}입니다."},
+    "tk_step_vs_predicted": {"en": "Measured here: {ms} ms per step; the {card} is predicted at {pred_ms} ms "
+                                   "({times}× faster), limited by {bound}.",
+                             "ko": "여기서 측정한 스텝은 {ms} ms이고, {card}는 {pred_ms} ms({times}배 빠름)로 "
+                                   "예측되며 한계 요인은 {bound}입니다."},
+    "tk_modes": {"en": "Graph ran {graph_x}× as fast as eager and XLA {xla_x}×: tracing removes Python's work per "
+                       "operation, and XLA's fusing removes more.",
+                 "ko": "그래프는 즉시 실행보다 {graph_x}배, XLA는 {xla_x}배 빨랐습니다. 트레이싱이 연산마다 드는 "
+                       "파이썬 작업을 없애고, XLA는 연산을 합쳐 더 줄입니다."},
+    "tk_modes_no_xla": {"en": "Graph ran {graph_x}× as fast as eager: tracing removes Python's work per operation.",
+                        "ko": "그래프는 즉시 실행보다 {graph_x}배 빨랐습니다. 트레이싱이 연산마다 드는 파이썬 작업을 "
+                              "없애기 때문입니다."},
+    "tk_modes_xla_slower": {"en": "XLA was slower than graph here ({xla} vs {graph} µs): for a function this small on "
+                                  "a CPU, what XLA saves by fusing operations is less than the difference between its "
+                                  "kernels and TensorFlow's own, so the compile does not pay off.",
+                            "ko": "여기서는 XLA가 그래프보다 느렸습니다({xla} µs 대 {graph} µs). CPU에서 이렇게 작은 "
+                                  "함수는 XLA가 연산을 합쳐 아끼는 시간이 XLA 커널과 TensorFlow 자체 커널의 차이보다 "
+                                  "작아서, 컴파일한 보람이 없습니다."},
+    "tk_modes_xla_slowest": {"en": "XLA was the slowest mode here ({xla} µs; eager {eager}, graph {graph} µs): for a "
+                                   "function this small on a CPU, what XLA saves by fusing operations is less than the "
+                                   "difference between its kernels and TensorFlow's own, so the compile does not pay "
+                                   "off.",
+                             "ko": "여기서는 XLA가 가장 느렸습니다({xla} µs, 즉시 실행 {eager} µs, 그래프 {graph} µs). "
+                                   "CPU에서 이렇게 작은 함수는 XLA가 연산을 합쳐 아끼는 시간이 XLA 커널과 TensorFlow "
+                                   "자체 커널의 차이보다 작아서, 컴파일한 보람이 없습니다."},
+    "tk_modes_graph_slower": {"en": "Eager was about as fast as graph here ({eager} vs {graph} µs): the per-operation "
+                                    "cost that graph saves is lost in the run-to-run spread ({spread} µs), which a "
+                                    "busy machine widens.",
+                              "ko": "여기서는 즉시 실행이 그래프와 거의 같은 속도였습니다({eager} µs 대 {graph} µs). "
+                                    "그래프가 아끼는 연산당 비용이 측정값의 흩어짐({spread} µs)에 묻혔기 때문이며, "
+                                    "컴퓨터가 바쁘면 흩어짐이 더 커집니다."},
+    "tk_modes_noisy": {"en": "These timings spread widely (up to {spread} µs between quartiles), so differences "
+                             "smaller than that say little.",
+                       "ko": "이 측정값은 크게 흩어져 있으므로(사분위 사이 최대 {spread} µs), 그보다 작은 차이는 큰 "
+                             "의미가 없습니다."},
+    "tk_demo_mlp": {"en": "The small Keras MLP (batch {batch}) took {ms} ms per step: {samples} samples per second.",
+                    "ko": "작은 Keras MLP(배치 {batch})는 스텝당 {ms} ms가 걸려, 초당 샘플 {samples}개를 "
+                          "처리했습니다."},
+    # --- end of the charts-and-takeaways block ---
 }
 
 

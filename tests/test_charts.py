@@ -1,15 +1,18 @@
 """Charts drawn from real result tables (measured here with TensorFlow on two logical CPUs)."""
 
+import inspect
 import os
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from dlenv import charts, compare
+from dlenv import charts, compare, takeaways
 from dlenv.data import results
-from dlenv.measure import execute, graphdemo
+from dlenv.i18n import t
+from dlenv.measure import backends, execute, graphdemo
 from dlenv.measure.timing import TimingSettings
-from dlenv.measure.workloads import Elementwise, Matmul
+from dlenv.measure.workloads import MLP, Elementwise, Matmul
 from dlenv.serve.limits import Limits
 from dlenv.serve.plan import Plan
 from dlenv.serve.runner import DONE, Runner
@@ -80,7 +83,7 @@ def test_crossover_is_where_the_fast_device_stays_ahead(speedups, expected):
 def test_roofline_separates_memory_bound_from_compute_bound(table):
     fig = charts.roofline(table)
     by_name = {t.name: t for t in fig.data}
-    elementwise, matmul = by_name["cpu:0 · elementwise"], by_name["cpu:0 · matmul"]
+    elementwise, matmul = by_name["cpu:0 · element-wise"], by_name["cpu:0 · matmul"]
     assert max(elementwise.x) < min(matmul.x)  # element-wise: under 1 FLOP per byte
     assert "FLOP/byte" in fig.layout.xaxis.title.text
 
@@ -91,15 +94,29 @@ def demo(tf_backend):
 
 
 @pytest.fixture(scope="module")
-def sweep():
+def runner():
+    shared = Runner(Limits(max_matmul=4096, max_model_bytes=2**30))
+    yield shared
+    shared.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sweep(runner):
     """Real rows of a thread sweep: matmul 128 by a worker pinned to 1 CPU, then one with all of them."""
-    runner = Runner(Limits(max_matmul=4096, max_model_bytes=2**30))
-    try:
-        job = runner.submit(Plan((Matmul.square(128),), devices=("cpu:0",), threads=(1, None), budget_s=0.1))
-        assert job.wait(180) and job.state == DONE, job.errors
-        return results.to_dataframe(job.result)
-    finally:
-        runner.shutdown()
+    job = runner.submit(Plan((Matmul.square(128),), devices=("cpu:0",), threads=(1, None), budget_s=0.1))
+    assert job.wait(180) and job.state == DONE, job.errors
+    return results.to_dataframe(job.result)
+
+
+MODEL = MLP(depth=1, width=32, batch=8)
+
+
+@pytest.fixture(scope="module")
+def backend_rows(runner):
+    """The Backends page's comparison: one small MLP on every installed backend, each in its worker."""
+    job = runner.submit(Plan((MODEL,), backends=tuple(backends.installed()), budget_s=0.1))
+    assert job.wait(300) and job.state == DONE, job.errors
+    return results.to_dataframe(job.result)
 
 
 def test_graph_dot_has_a_node_per_operation_and_an_arrow_per_input(demo):
@@ -184,3 +201,206 @@ def test_speedup_over_the_measured_cpu_uses_only_sizes_both_have(compared):
     t4 = compared[compared["device_name"] == "T4"].set_index("param_m")["median_s"]
     cpu = compared[compared["device"] == "cpu:0"].set_index("param_m")["median_s"]
     assert summary["speedup"] == pytest.approx(cpu[max(SIZES)] / t4[max(SIZES)])
+
+
+# ---------------------------------------------------------------- charts a class can read (issue 15)
+
+DECADES = {charts.decade_label(k): 10.0**k for k in range(-12, 13)}
+
+
+def log_axes(fig: go.Figure) -> list:
+    return [axis for axis in (fig.layout.xaxis, fig.layout.yaxis) if axis.type == "log"]
+
+
+def assert_decades_or_sizes(fig: go.Figure, sizes=()) -> None:
+    """Every tick label of a log axis is a power of ten at its own value, or a measured size."""
+    sizes = {float(size) for size in sizes}
+    axes = log_axes(fig)
+    assert axes, "a log axis was expected"
+    for axis in axes:
+        assert axis.ticktext and len(axis.ticktext) == len(axis.tickvals) >= 2, axis
+        for text, value in zip(axis.ticktext, axis.tickvals, strict=True):
+            if text in DECADES:
+                assert value == pytest.approx(DECADES[text]), (text, value)
+            else:
+                assert float(text) == value and value in sizes, (text, value, sizes)
+        assert axis.tickfont.size >= 14 and axis.title.font.size >= 16
+    assert fig.layout.title.font.size >= 16
+
+
+@pytest.fixture(scope="module")
+def both_timings(tf_backend):
+    """Matmuls on cpu:0 timed synced and naive."""
+    tasks = execute.plan([Matmul.square(n) for n in SIZES], ["cpu:0"], tf_backend, timings=("synced", "naive"))
+    return results.to_dataframe(execute.run_plan(tasks, tf_backend, QUICK))
+
+
+def model_rows(backend_rows):
+    """The Models page's bars: the step measured here beside the step predicted on two cards."""
+    predicted = results.to_dataframe(compare.model_comparison(MODEL, ["H100 SXM", "T4"]).document)
+    measured = backend_rows[backend_rows["backend"] == "tensorflow"]
+    return charts.with_series(pd.concat([measured, predicted], ignore_index=True))
+
+
+def test_log_axes_label_decades_and_the_measured_sizes_only(table, compared, both_timings, backend_rows, sweep):
+    matmul = table[table["workload"] == "matmul"]
+    for fig in (charts.time_vs_size(matmul), charts.throughput_vs_size(matmul), charts.time_vs_size(both_timings),
+                charts.time_vs_size(compared), charts.throughput_vs_size(compared),
+                charts.speedup_vs_size(compared, "cpu:0 · tensorflow")):
+        assert_decades_or_sizes(fig, sizes=set(compared["param_m"]))
+        assert list(fig.layout.xaxis.ticktext) == [f"{n:g}" for n in sorted(set(fig.layout.xaxis.tickvals))]
+        assert fig.layout.showlegend  # a single line keeps its legend: the Quick demo had none
+    assert list(charts.time_vs_size(matmul).layout.xaxis.ticktext) == [str(n) for n in SIZES]
+    for fig in (charts.roofline(table), charts.backend_times(backend_rows),
+                charts.step_bars(model_rows(backend_rows), "Step", "ms", ["predicted"])):
+        assert_decades_or_sizes(fig)
+    assert charts.thread_scaling(sweep).layout.xaxis.tickfont.size >= 14
+
+
+def test_a_narrow_range_still_shows_two_decades_and_close_sizes_share_a_tick():
+    axis = charts.decade_axis([30.0, 83.0])  # GFLOP/s of a thread sweep: no power of ten inside
+    assert axis["ticktext"] == ["10", "100"]
+    sizes = charts.size_axis([64, 128, 1000, 1024, 2048])
+    assert sizes["ticktext"] == ["64", "128", "1000", "2048"]
+    assert [charts.decade_label(k) for k in (-3, 0, 3, 4, 6)] == ["0.001", "1", "1000", "10k", "1M"]
+
+
+def test_naive_and_synced_timings_differ_in_dash_and_shade_and_say_which(both_timings):
+    traces = {trace.name: trace for trace in charts.time_vs_size(both_timings).data}
+    synced, naive = traces["cpu:0 · tensorflow · synced"], traces["cpu:0 · tensorflow · naive"]
+    assert synced.line.dash != naive.line.dash and synced.line.color != naive.line.color
+    assert naive.line.color == charts.paler(synced.line.color) and naive.marker.symbol.endswith("-open")
+    korean = charts.time_vs_size(both_timings, names={"naive": "동기화 없음", "synced": "동기화"})
+    assert {trace.name for trace in korean.data} == {"cpu:0 · tensorflow · 동기화", "cpu:0 · tensorflow · 동기화 없음"}
+
+
+def test_roofline_has_a_compute_roof_a_memory_roof_and_points_labelled_by_size(table):
+    fig = charts.roofline(table)
+    roofs = {trace.meta["roof"]: trace for trace in fig.data if trace.meta and trace.name.startswith("cpu:0 ")}
+    cpu = table[table["device"] == "cpu:0"]
+    compute, memory = roofs["compute"], roofs["memory"]
+    assert list(compute.y) == pytest.approx([cpu["peak_gflops"].max()] * 2) and "estimate" in compute.name
+    best = cpu[cpu["workload"] == "elementwise"]["gbps"].max()  # a CPU has no datasheet bandwidth: measured
+    assert memory.y[0] / memory.x[0] == pytest.approx(best) and "best measured" in memory.name
+    assert memory.x[-1] == pytest.approx(compute.x[0])  # the two roofs meet at the ridge
+    matmul = next(trace for trace in fig.data if trace.name == "cpu:0 · matmul")
+    assert list(matmul.text) == [str(n) for n in SIZES]
+    assert fig.layout.legend.title.text == "device · workload"
+
+
+def test_an_accelerator_roof_uses_its_datasheet_bandwidth(compared):
+    h100 = compared[compared["device_name"] == "NVIDIA H100 80GB HBM3"]
+    assert charts.memory_bandwidth(h100) == (3350.0, "spec")
+
+
+def test_a_series_measured_again_at_a_size_is_one_point_the_latest(table):
+    matmul = table[(table["workload"] == "matmul") & (table["device"] == "cpu:0")]
+    later = matmul.assign(median_s=matmul["median_s"] * 2,
+                          started_at=pd.to_datetime(matmul["started_at"]) + pd.Timedelta(hours=1))
+    [line] = charts.time_vs_size(pd.concat([later, matmul], ignore_index=True)).data
+    assert list(line.x) == list(SIZES)  # no zig-zag back to the first size
+    assert list(line.y) == pytest.approx(list(later.sort_values("param_m")["median_s"] * 1e3))
+    assert "latest of 2 runs" in line.customdata[0][2]
+
+
+def test_backends_chart_shows_every_step_with_its_spread_beside_the_first_calls(backend_rows):
+    fig = charts.backend_times(backend_rows)
+    step, first = fig.data
+    assert step.meta["bar"] == "step" and first.meta["bar"] == "first_call"
+    assert set(step.x) == set(backends.installed()) and fig.layout.yaxis.type == "log"
+    rows = backend_rows.sort_values("backend")
+    assert list(step.y) == pytest.approx(list(rows["median_s"] * 1e3))
+    assert list(step.error_y.array) == pytest.approx(list((rows["q3_s"] - rows["median_s"]) * 1e3))
+    assert list(first.y) == pytest.approx(list(rows["first_call_s"] * 1e3))
+    low = fig.layout.yaxis.range[0]
+    assert all(value > 10**low for value in step.y)  # every bar rises above the axis' bottom
+
+
+# ---------------------------------------------------------------- takeaways
+
+
+def figure_functions() -> set[str]:
+    return {name for name, fn in inspect.getmembers(charts, inspect.isfunction)
+            if fn.__module__ == charts.__name__ and not name.startswith("_")
+            and inspect.signature(fn).return_annotation in ("go.Figure", go.Figure)}
+
+
+def test_every_chart_has_a_takeaway_that_reads_in_both_languages(table, compared, sweep, backend_rows, demo):
+    assert figure_functions() == set(takeaways.FOR_CHART)
+    matmul = table[table["workload"] == "matmul"]
+    found = {
+        "time_vs_size": takeaways.time_vs_size(matmul), "throughput_vs_size": takeaways.throughput(matmul),
+        "speedup_vs_size": takeaways.speedup(compared, "T4 (predicted)", "cpu:0 · tensorflow"),
+        "roofline": takeaways.roofline(table), "thread_scaling": takeaways.thread_scaling(sweep),
+        "backend_times": takeaways.backend_times(backend_rows), "step_bars": takeaways.step_bars(model_rows(backend_rows)),
+        "mode_times": takeaways.mode_times(demo["timings"]),
+    }
+    assert set(found) == set(takeaways.FOR_CHART)
+    for name, takeaway in found.items():
+        for lang in ("en", "ko"):
+            text = takeaway.text(lang)
+            assert text.strip() and "{" not in text, (name, lang, text)
+            if lang == "ko":
+                assert any("가" <= ch <= "힣" for ch in text), (name, text)
+    # The numbers are the data's: the largest matmul's GFLOP/s, the sweep's ratio.
+    best = matmul[matmul["device"] == "cpu:0"]["gflops"].max()
+    assert takeaways.number(best) in found["throughput_vs_size"].text("en")
+    ordered = sweep.sort_values("threads")
+    ratio = ordered["gflops"].iloc[-1] / ordered["gflops"].iloc[0]
+    assert takeaways.number(ratio) + "×" in found["thread_scaling"].text("en")
+
+
+def test_a_busy_machine_is_said_first(table, sweep, backend_rows):
+    def busy(frame):
+        return frame.assign(busy=True, other_cpu_share=0.6, steal_share=0.0)
+
+    matmul = table[table["workload"] == "matmul"]
+    first = t("tk_busy", "en", share=60)
+    for takeaway in (takeaways.time_vs_size(busy(matmul)), takeaways.throughput(busy(matmul)),
+                     takeaways.roofline(busy(table)), takeaways.thread_scaling(busy(sweep)),
+                     takeaways.backend_times(busy(backend_rows)), takeaways.quick_demo(busy(table))):
+        assert takeaway.text("en").startswith(first)
+        assert takeaway.text("ko").startswith(t("tk_busy", "ko", share=60))
+    assert not takeaways.time_vs_size(matmul.assign(busy=False)).text("en").startswith(first)
+
+
+def test_two_threads_slower_than_one_says_why(sweep):
+    ordered = sweep.sort_values("threads")
+    one = ordered.iloc[0]
+    slower = ordered.assign(gflops=[one["gflops"], one["gflops"] * 0.4][:len(ordered)])  # as the review measured
+    takeaway = takeaways.thread_scaling(slower)
+    assert takeaway.key == "tk_threads_slower"
+    text = takeaway.text("en")
+    assert "slower than 1" in text and "no free core" in text
+    assert takeaways.thread_scaling(ordered.assign(gflops=[one["gflops"], one["gflops"] * 1.9])).key == "tk_threads"
+
+
+def test_learn_takeaway_explains_xla_slower_than_graph(demo):
+    timings = {row["mode"]: dict(row) for row in demo["timings"]}
+    graph = timings["graph"]["median_s"]
+    timings["xla"].update(median_s=graph * 1.5)  # as in the review's runs: XLA never faster than graph
+    timings["eager"].update(median_s=graph * 2)
+    takeaway = takeaways.mode_times(list(timings.values()))
+    assert "XLA was slower than graph here" in takeaway.text("en") and "does not pay off" in takeaway.text("en")
+    timings["xla"].update(median_s=graph * 3)
+    assert "slowest" in takeaways.mode_times(list(timings.values())).text("en")
+
+
+def test_backends_far_apart_are_explained_not_just_stated(backend_rows):
+    if backend_rows["backend"].nunique() < 2:
+        pytest.fail("the comparison needs two installed backends")
+    last = max(backend_rows["backend"])  # as PyTorch was on the review's busy machine: 40x the others
+    rows = backend_rows.assign(median_s=backend_rows["median_s"].where(backend_rows["backend"] != last,
+                                                                       backend_rows["median_s"].max() * 40))
+    assert takeaways.backend_times(rows).key == "tk_backends_far"
+    assert "first call" in takeaways.backend_times(backend_rows).text("en").lower()
+
+
+def test_naive_agreeing_with_synced_on_a_cpu_says_there_is_nothing_to_wait_for(both_timings):
+    takeaway = takeaways.time_vs_size(both_timings)
+    assert takeaway.key in ("tk_naive_same", "tk_naive_slower", "tk_naive_fast")
+    synced = both_timings[(both_timings["timing"] == "synced") & (both_timings["param_m"] == max(SIZES))]
+    naive = both_timings[(both_timings["timing"] == "naive") & (both_timings["param_m"] == max(SIZES))]
+    ratio = synced["median_s"].iloc[0] / naive["median_s"].iloc[0]
+    expected = "tk_naive_same" if 1 / 1.25 < ratio < 1.25 else "tk_naive_fast" if ratio >= 1.25 else "tk_naive_slower"
+    assert takeaway.key == expected
