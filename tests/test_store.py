@@ -159,7 +159,7 @@ def schema_shape(url: str) -> dict:
         inspector = sa.inspect(engine)
         return {table: ({(c["name"], c["nullable"]) for c in inspector.get_columns(table)},
                         {i["name"] for i in inspector.get_indexes(table)})
-                for table in ("dlenv_schema", "environments", "results")}
+                for table in inspector.get_table_names()}
     finally:
         engine.dispose()
 
@@ -241,17 +241,19 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def _fill_v1(url: str, doc: dict, folder: Path) -> None:
-    """A version-1 database holding ``doc``: stored by the current store, then what versions 2 to 4
+    """A version-1 database holding ``doc``: stored by the current store, then what versions 2 to 5
     added taken away; checked against the frozen version-1 tables (``store_schema.define(..., 1)``)."""
     with Store(url) as db:
         db.save_document(doc)
     engine = sa.create_engine(database.parse_url(url))
     with engine.begin() as conn:
-        for index in ("ix_results_reference", "ix_results_workload_time", "ix_results_provenance"):
+        for index in ("ix_results_reference", "ix_results_workload_time", "ix_results_provenance",
+                      "ix_results_added_at", "ix_results_added_by"):
             conn.execute(sa.text(f"DROP INDEX {index}"))
         for column in ("source", "reference", "other_cpu_share", "steal_share", "busy", "provenance",
-                       "matmul_precision"):
+                       "matmul_precision", "added_by", "added_at", "hidden_by", "hidden_at"):
             conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
+        conn.execute(sa.text("DROP TABLE dlenv_settings"))
         conn.execute(sa.text("UPDATE dlenv_schema SET version = 1"))
     engine.dispose()
     with empty_database("sqlite" if url.startswith("sqlite") else "postgres", folder) as frozen_url:
@@ -288,7 +290,8 @@ def test_upgrade_from_version_3_marks_stored_reference_sets_as_reference(db_url)
         db.save_document(make_doc([sized(64)]))
         db.save_document(make_doc([sized(128)]), reference=True)
     engine = sa.create_engine(database.parse_url(db_url))
-    with engine.begin() as conn:  # back to version 3: without what version 4 added
+    with engine.begin() as conn:  # back to version 3: without what versions 4 and 5 added
+        _drop_version_5(conn)
         conn.execute(sa.text("DROP INDEX ix_results_provenance"))
         for column in ("provenance", "matmul_precision"):
             conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
@@ -298,6 +301,38 @@ def test_upgrade_from_version_3_marks_stored_reference_sets_as_reference(db_url)
         table = db.results()
         assert dict(zip(table["param_n"], table["provenance"])) == {64: "measured", 128: "reference"}
         assert [result["provenance"] for result in db.document()["results"]] == ["measured", "reference"]
+
+
+def _drop_version_5(conn: sa.Connection) -> None:
+    for index in ("ix_results_added_at", "ix_results_added_by"):
+        conn.execute(sa.text(f"DROP INDEX {index}"))
+    for column in ("added_by", "added_at", "hidden_by", "hidden_at"):
+        conn.execute(sa.text(f"ALTER TABLE results DROP COLUMN {column}"))
+    conn.execute(sa.text("DROP TABLE dlenv_settings"))
+
+
+def test_upgrade_from_version_4_keeps_rows_visible_with_nobody_recorded_and_matches_a_fresh_schema(db_url, tmp_path):
+    doc = make_doc([sized(64), sized(128)])
+    with Store(db_url) as db:
+        db.save_document(doc, source="upload", added_by="removed below")
+    engine = sa.create_engine(database.parse_url(db_url))
+    with engine.begin() as conn:  # back to version 4
+        _drop_version_5(conn)
+        conn.execute(sa.text("UPDATE dlenv_schema SET version = 4"))
+    engine.dispose()
+    with Store(db_url) as db:
+        table = db.results()
+        assert sorted(table["param_n"]) == [64, 128]  # nothing hidden by the upgrade
+        assert table["added_by"].isna().all() and table["added_at"].isna().all()
+        assert not db.class_code_required()
+        assert db.save_document(doc).added == 0  # same hashes as before the upgrade
+        assert db.hide(added_by=None, ids=[int(table["id"].iloc[0])], by="teacher") == 1
+        assert db.count() == 1 and db.count(hidden=None) == 2
+    with connected(db_url) as conn:
+        assert conn.execute(sa.text("SELECT version FROM dlenv_schema")).scalar_one() == SCHEMA_VERSION == 5
+    with empty_database("sqlite" if db_url.startswith("sqlite") else "postgres", tmp_path) as fresh_url:
+        Store(fresh_url).close()
+        assert schema_shape(db_url) == schema_shape(fresh_url)
 
 
 def test_a_newer_schema_is_refused(db_url):

@@ -21,6 +21,15 @@ Guarantees:
   the start of a write transaction (``BEGIN IMMEDIATE``), so a writer waits its turn
   instead of failing with "database is locked" halfway.
 
+* Each result records who added it (``added_by``, a nickname checked by
+  ``dlenv.data.classcode.check_nickname``), when (``added_at``, UTC) and from which path
+  (``source``: "dashboard", "upload", "reference", "push", "import", "local"). A teacher hides
+  results (``hide``/``restore``): a soft delete that keeps the row with who hid it and when;
+  every read (``results``, ``count``, ``document()``) leaves hidden rows out unless asked.
+  There is no method that deletes a result.
+* A class code, when set (``set_class_code``), is kept as a salted hash in ``dlenv_settings``
+  (``dlenv.data.classcode``); callers check a typed code with ``check_class_code``.
+
 Only SQLite and PostgreSQL are supported: the dedupe insert and the params filter
 use their SQL dialects.
 """
@@ -41,6 +50,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from dlenv.data import results as rs
+from dlenv.data.classcode import check_nickname, hash_code, matches_hash
 from dlenv.data.database import (
     SQLITE_FILE,
     StoreError,
@@ -61,6 +71,7 @@ from dlenv.data.store_schema import (
     MAX_SOURCE,
     RESULTS,
     SCHEMA_VERSION,
+    SETTINGS,
     migrate,
     stored_version,
 )
@@ -69,13 +80,17 @@ if TYPE_CHECKING:
     import pandas
     from typing_extensions import Self
 
-__all__ = ["FRAME_COLUMNS", "MAX_IMPORT_BYTES", "MAX_INDEXED_TEXT", "SCHEMA_VERSION", "SQLITE_FILE", "SaveReport",
+__all__ = ["ADDITION_COLUMNS", "FRAME_COLUMNS", "MAX_IMPORT_BYTES", "MAX_INDEXED_TEXT", "SCHEMA_VERSION", "SQLITE_FILE", "SaveReport",
            "Store", "StoreError", "data_dir", "database_url"]
 
 MAX_IMPORT_BYTES = MAX_BYTES
 # Rows per INSERT statement (and ids per IN list): well under SQLite's 32766 variables.
 BATCH_ROWS = 500
 _FILTERS = ("workload", "backend", "device", "dtype", "machine", "timing", "provenance")
+_CLASS_CODE = "class_code"  # the dlenv_settings row holding the class code's hash
+# The moderation view's columns (Store.additions).
+ADDITION_COLUMNS = ("id", "added_at", "added_by", "source", "provenance", "machine", "device_name", "workload",
+                    "label", "dtype", "gflops", "gbps", "samples_per_s", "hidden_at", "hidden_by")
 
 
 # --- the store -------------------------------------------------------------------
@@ -143,25 +158,37 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------
 
-    def save_document(self, doc: dict, *, source: str = "local", reference: bool = False) -> SaveReport:
-        """Validate ``doc`` (ResultsError if invalid) and store it in one transaction."""
-        return self._save(rs.validate_document(doc), source=source, reference=reference)
+    def save_document(self, doc: dict, *, source: str = "local", reference: bool = False,
+                      added_by: str | None = None) -> SaveReport:
+        """Validate ``doc`` (ResultsError if invalid) and store it in one transaction.
+
+        ``added_by`` is the nickname recorded with each new result (``classcode.AccessError``,
+        a ValueError, if it is too long or holds a control character; nothing is stored then).
+        """
+        return self._save(rs.validate_document(doc), source=source, reference=reference, added_by=added_by)
 
     def import_bytes(self, data: bytes, filename: str = "", *, source: str = "import",
-                     reference: bool = False) -> SaveReport:
+                     reference: bool = False, added_by: str | None = None,
+                     max_results: int | None = None) -> SaveReport:
         """Store an uploaded results file, JSON or CSV (by suffix, else by content).
 
-        A bad file raises ResultsError and stores nothing. The report's ``notices`` say what
-        was read leniently (a spreadsheet's CSV) or left out (fields from a newer dlenv).
+        A bad file, or one with more than ``max_results`` results, raises ResultsError and
+        stores nothing. The report's ``notices`` say what was read leniently (a spreadsheet's
+        CSV) or left out (fields from a newer dlenv).
         """
         document, notices = read_file(data, filename)
-        report = self._save(document, source=source, reference=reference)
+        if max_results is not None and len(document["results"]) > max_results:
+            raise rs.ResultsError(f"the file holds {len(document['results'])} results, more than the "
+                                  f"{max_results} one upload may add here; split it or ask your teacher")
+        report = self._save(document, source=source, reference=reference, added_by=added_by)
         return replace(report, notices=tuple(notices))
 
-    def _save(self, doc: dict, *, source: str, reference: bool) -> SaveReport:
+    def _save(self, doc: dict, *, source: str, reference: bool, added_by: str | None = None) -> SaveReport:
         """Store a validated document in one transaction; each result with its own environment."""
         if not isinstance(source, str) or not 0 < len(source) <= MAX_SOURCE or "\x00" in source:
             raise ValueError(f"source must be a text of 1 to {MAX_SOURCE} characters, got {source!r}")
+        added_by = check_nickname(added_by)
+        added_at = datetime.now(timezone.utc).replace(tzinfo=None)
         named = dict.fromkeys(result["environment"] for result in doc["results"])  # in order, each once
         env_json = {key: canonical_json(doc["environments"][key]) for key in named}
         env_hashes = {key: sha256(text) for key, text in env_json.items()}
@@ -171,7 +198,8 @@ class Store:
                                                  doc["created"]) for key in named}
             added = 0
             for start in range(0, len(rows), BATCH_ROWS):
-                batch = [{**row, "environment_id": env_ids[key], "source": source, "reference": reference}
+                batch = [{**row, "environment_id": env_ids[key], "source": source, "reference": reference,
+                          "added_by": added_by, "added_at": added_at}
                          for key, row in rows[start:start + BATCH_ROWS]]
                 added += _insert_rows(conn, batch)
             if reference:
@@ -194,32 +222,39 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------
 
-    def count(self) -> int:
+    def count(self, *, hidden: bool | None = False) -> int:
+        """How many results are stored: visible ones (default), hidden ones (True) or all (None)."""
+        query = sa.select(sa.func.count()).select_from(RESULTS)
+        if hidden is not None:
+            query = query.where(_hidden_is(hidden))
         with self._errors(), self._engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(RESULTS)).scalar_one()
+            return conn.execute(query).scalar_one()
 
     def results(self, *, workload: str | Sequence[str] | None = None, backend: str | Sequence[str] | None = None,
                 device: str | Sequence[str] | None = None, dtype: str | Sequence[str] | None = None,
                 machine: str | Sequence[str] | None = None, timing: str | Sequence[str] | None = None,
                 provenance: str | Sequence[str] | None = None, reference: bool | None = None,
                 since: datetime | date | str | None = None, until: datetime | date | str | None = None, params: dict | None = None,
-                limit: int | None = None) -> pandas.DataFrame:
+                limit: int | None = None, hidden: bool | None = False,
+                added_by: str | Sequence[str] | None = None) -> pandas.DataFrame:
         """Stored results, newest first, one row per result (the Results page's main query).
 
         Text filters take one value or a list of values. ``params`` keeps results whose
         params include each given name with that value. ``since``/``until`` (datetime,
         date or ISO text, UTC when naive) are inclusive; a date means the whole day.
+        Results a teacher hid are left out (``hidden=False``); ``hidden=True`` gives only
+        those, ``None`` all.
         """
         filters = {"workload": workload, "backend": backend, "device": device, "dtype": dtype,
                    "machine": machine, "timing": timing, "provenance": provenance, "reference": reference,
-                   "since": since,
+                   "since": since, "added_by": added_by, "hidden": hidden,
                    "until": until, "params": params}
         query = self._select(filters).order_by(RESULTS.c.measured_at.desc(), RESULTS.c.id.desc())
         return self._frame(query.limit(limit) if limit is not None else query)
 
     def document(self, ids: list[int] | None = None) -> dict:
-        """Stored results as a valid results document (the whole store by default), in the
-        order of ``ids``; each result keeps the environment it was stored with."""
+        """Stored results as a valid results document, in the order of ``ids``; each result
+        keeps the environment it was stored with. Without ``ids``: every result not hidden."""
         with self._errors(), self._engine.connect() as conn:
             rows = _records(conn, ids)
         environments: dict[int, dict] = {}
@@ -241,6 +276,10 @@ class Store:
                       if filters.get(name) is not None]
         if filters.get("reference") is not None:
             conditions.append(RESULTS.c.reference == bool(filters["reference"]))
+        if filters.get("hidden") is not None:
+            conditions.append(_hidden_is(bool(filters["hidden"])))
+        if filters.get("added_by") is not None:
+            conditions.append(_matches(RESULTS.c.added_by, filters["added_by"]))
         if filters.get("since") is not None:
             conditions.append(RESULTS.c.measured_at >= _bound(filters["since"], end=False))
         if filters.get("until") is not None:
@@ -267,6 +306,98 @@ class Store:
         with self._errors(), self._engine.connect() as conn:
             rows = conn.execute(query).all()
         return to_frame(rows)
+
+    def environments(self, ids: Iterable[int]) -> dict[int, dict]:
+        """The stored environments (machine, software, devices) with these ids, by id: what a
+        leaderboard shows on hover for its best rows."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        found: dict[int, dict] = {}
+        with self._errors(), self._engine.connect() as conn:
+            for start in range(0, len(wanted), BATCH_ROWS):
+                query = sa.select(ENVIRONMENTS.c.id, ENVIRONMENTS.c.json).where(
+                    ENVIRONMENTS.c.id.in_(wanted[start:start + BATCH_ROWS]))
+                found.update((env_id, json.loads(text)) for env_id, text in conn.execute(query))
+        return found
+
+    # --- moderation --------------------------------------------------------------------
+
+    def additions(self, *, limit: int = 500, added_by: str | None = None) -> pandas.DataFrame:
+        """The newest additions first (hidden ones too), for a teacher: ``ADDITION_COLUMNS``.
+        Results stored before schema version 5 have no ``added_at`` and come last."""
+        import pandas as pd
+
+        query = sa.select(*(RESULTS.c[name] for name in ADDITION_COLUMNS)).order_by(
+            RESULTS.c.added_at.desc().nulls_last(), RESULTS.c.id.desc()).limit(int(limit))
+        if added_by is not None:
+            query = query.where(RESULTS.c.added_by == added_by)
+        with self._errors(), self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = pd.DataFrame.from_records(rows, columns=list(ADDITION_COLUMNS))
+        for name in ("added_at", "hidden_at"):
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]").dt.tz_localize("UTC")
+        return frame
+
+    def nicknames(self) -> list[str]:
+        """Every nickname that added a result, sorted."""
+        query = sa.select(RESULTS.c.added_by).where(RESULTS.c.added_by.is_not(None)).distinct()
+        with self._errors(), self._engine.connect() as conn:
+            return sorted(conn.execute(query).scalars())
+
+    def hide(self, ids: Iterable[int] | None = None, *, added_by: str | None = None, by: str) -> int:
+        """Hide results (soft delete): those with ``ids``, or everything ``added_by`` added.
+        Records who hid them (``by``, a nickname) and when; returns how many were hidden now."""
+        who = check_nickname(by, required=True)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        return self._moderate(ids, added_by, _hidden_is(False), {"hidden_by": who, "hidden_at": now})
+
+    def restore(self, ids: Iterable[int] | None = None, *, added_by: str | None = None) -> int:
+        """Show hidden results again (``ids``, or everything ``added_by`` added); returns how many."""
+        return self._moderate(ids, added_by, _hidden_is(True), {"hidden_by": None, "hidden_at": None})
+
+    def _moderate(self, ids: Iterable[int] | None, added_by: str | None, state: sa.ColumnElement[bool],
+                  values: dict[str, Any]) -> int:
+        if (ids is None) == (added_by is None):
+            raise TypeError("give either ids or added_by")
+        changed = 0
+        with self._errors(), self._writer.begin() as conn:
+            if added_by is not None:
+                return conn.execute(RESULTS.update().where(RESULTS.c.added_by == added_by, state)
+                                    .values(**values)).rowcount
+            wanted = list(dict.fromkeys(int(i) for i in ids))
+            for start in range(0, len(wanted), BATCH_ROWS):
+                changed += conn.execute(RESULTS.update().where(
+                    RESULTS.c.id.in_(wanted[start:start + BATCH_ROWS]), state).values(**values)).rowcount
+        return changed
+
+    # --- the class code ------------------------------------------------------------------
+
+    def class_code_required(self) -> bool:
+        """Whether this database has a class code: then writers check one (``check_class_code``)."""
+        return self._setting(_CLASS_CODE) is not None
+
+    def check_class_code(self, code: object) -> bool:
+        """``code`` is this database's class code (True when it has none); constant-time."""
+        stored = self._setting(_CLASS_CODE)
+        return True if stored is None else matches_hash(code, stored)
+
+    def set_class_code(self, code: str | None) -> bool:
+        """Record ``code``'s salted hash (None: remove the class code); returns whether the
+        database changed (the same code again changes nothing). ValueError for an unusable code."""
+        stored = self._setting(_CLASS_CODE)
+        if code is not None and stored is not None and matches_hash(code, stored):
+            return False
+        if code is None and stored is None:
+            return False
+        value = None if code is None else hash_code(code)
+        with self._errors(), self._writer.begin() as conn:
+            conn.execute(SETTINGS.delete().where(SETTINGS.c.name == _CLASS_CODE))
+            if value is not None:
+                conn.execute(SETTINGS.insert().values(name=_CLASS_CODE, value=value))
+        return True
+
+    def _setting(self, name: str) -> str | None:
+        with self._errors(), self._engine.connect() as conn:
+            return conn.execute(sa.select(SETTINGS.c.value).where(SETTINGS.c.name == name)).scalar_one_or_none()
 
 
 
@@ -303,7 +434,7 @@ def _insert_rows(conn: Connection, rows: list[dict]) -> int:
     keys = list(compiled.positiontup) if compiled.positional else list(rows[0])
     values = [list(row) for row in map(itemgetter(*keys), rows)]
     # Only these need converting: the drivers take str, int, float, bool and None as they are.
-    for name in ("params_json", "measured_at"):
+    for name in ("params_json", "measured_at", "added_at"):
         convert = RESULTS.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if convert is not None:
             column = keys.index(name)
@@ -324,6 +455,10 @@ def _mark_reference(conn: Connection, hashes: list[str]) -> None:
                      .values(reference=True))
 
 
+def _hidden_is(hidden: bool) -> sa.ColumnElement[bool]:
+    return RESULTS.c.hidden_at.is_not(None) if hidden else RESULTS.c.hidden_at.is_(None)
+
+
 def _matches(column: sa.ColumnElement[Any], value: str | Iterable[str]) -> sa.ColumnElement[bool]:
     if isinstance(value, str):
         return column == value
@@ -340,7 +475,7 @@ def _records(conn: Connection, ids: list[int] | None) -> list[tuple[int, str, st
                       RESULTS.c.id).join_from(
         RESULTS, ENVIRONMENTS, RESULTS.c.environment_id == ENVIRONMENTS.c.id)
     if ids is None:
-        return [row[:4] for row in conn.execute(query.order_by(RESULTS.c.id))]
+        return [row[:4] for row in conn.execute(query.where(_hidden_is(False)).order_by(RESULTS.c.id))]
     wanted = list(dict.fromkeys(int(i) for i in ids))
     found: dict[int, tuple[int, str, str, str]] = {}
     for start in range(0, len(wanted), BATCH_ROWS):

@@ -36,7 +36,7 @@ FRAME_COLUMNS = (
     "dtype", "timing", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "gflops", "gbps",
     "samples_per_s", "pct_of_peak", "peak_gflops", "peak_source", "flops", "bytes", "first_call_s",
     "n_samples", "calls_per_sample", "noisy", "reference", "source", *CONTENTION_FLOAT_COLUMNS, *CONTENTION_BOOL_COLUMNS,
-    *PROVENANCE_COLUMNS,
+    *PROVENANCE_COLUMNS, "environment_id", "added_by", "added_at",
 )
 # Columns NOT NULL since version 1 that published and predicted results leave out.
 _EMPTY_WHEN_MISSING = ("backend", "timing")
@@ -151,9 +151,10 @@ def to_frame(rows: Sequence[Any]) -> pandas.DataFrame:
         frame["param_" + name] = pd.Series([item.get(name) for item in params], dtype=_param_dtype(params, name))
     dtypes: dict[str, str] = {name: "float64" for name in (*FLOAT_COLUMNS, *CONTENTION_FLOAT_COLUMNS)}
     dtypes.update({name: "Int64" for name in INT_COLUMNS})
-    dtypes.update({"id": "int64", "noisy": "boolean", "reference": "bool", "busy": "boolean"})
+    dtypes.update({"id": "int64", "environment_id": "int64", "noisy": "boolean", "reference": "bool", "busy": "boolean"})
     frame = frame.astype(dtypes)
-    frame["measured_at"] = pd.to_datetime(frame["measured_at"]).astype("datetime64[us]").dt.tz_localize("UTC")
+    for name in ("measured_at", "added_at"):
+        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]").dt.tz_localize("UTC")
     return frame
 
 

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.engine import Connection
 
+from dlenv.data.classcode import MAX_NICKNAME
 from dlenv.data.database import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # PostgreSQL btree index entries must stay under ~2700 bytes: 255 characters of up to
 # 4 UTF-8 bytes each fit. The whole value is kept in record_json/json.
 MAX_INDEXED_TEXT = 255
@@ -39,10 +40,14 @@ CONTENTION_BOOL_COLUMNS = ("busy",)
 # Published and predicted results have no backend or timing: those NOT NULL columns (from
 # version 1) hold "" for them, and the frames read "" back as missing.
 PROVENANCE_COLUMNS = ("provenance", "matmul_precision")
+# From version 5: who added a result, when, and whether a teacher hid it (a soft delete: the
+# row stays; Store.results() leaves hidden rows out). Where from is ``source`` (version 2).
+MODERATION_COLUMNS = ("added_by", "added_at", "hidden_by", "hidden_at")
 
 
 def define(metadata: sa.MetaData, version: int) -> tuple[sa.Table, sa.Table, sa.Table]:
-    """The tables (dlenv_schema, environments, results) as schema ``version`` has them.
+    """The tables (dlenv_schema, environments, results) as schema ``version`` has them; from
+    version 5 also ``dlenv_settings`` in ``metadata`` (name -> text: the class code's hash).
 
     Version 1 is frozen: never change what ``define(..., 1)`` builds.
     """
@@ -99,11 +104,23 @@ def define(metadata: sa.MetaData, version: int) -> tuple[sa.Table, sa.Table, sa.
         columns += [sa.Column("provenance", sa.String(16), nullable=False, server_default="measured"),
                     sa.Column("matmul_precision", sa.String(16)),
                     sa.Index("ix_results_provenance", "provenance")]
+    if version >= 5:
+        columns += [sa.Column("added_by", sa.String(MAX_NICKNAME)),
+                    sa.Column("added_at", sa.DateTime),
+                    sa.Column("hidden_by", sa.String(MAX_NICKNAME)),
+                    sa.Column("hidden_at", sa.DateTime),
+                    # The moderation view: the newest additions first, and all of one nickname.
+                    sa.Index("ix_results_added_at", "added_at", "id"),
+                    sa.Index("ix_results_added_by", "added_by")]
+        sa.Table("dlenv_settings", metadata,
+                 sa.Column("name", sa.String(64), primary_key=True),
+                 sa.Column("value", sa.Text, nullable=False))
     return schema, environments, sa.Table("results", metadata, *columns)
 
 
 _METADATA = sa.MetaData()
 SCHEMA_TABLE, ENVIRONMENTS, RESULTS = define(_METADATA, SCHEMA_VERSION)
+SETTINGS = _METADATA.tables["dlenv_settings"]
 
 
 def _upgrade_1_to_2(conn: Connection) -> None:
@@ -132,7 +149,21 @@ def _upgrade_3_to_4(conn: Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_results_provenance ON results (provenance)"))
 
 
-_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4}
+def _upgrade_4_to_5(conn: Connection) -> None:
+    """Add who added each result and when, the soft-delete columns and the settings table.
+    Rows stored before keep these empty: nobody recorded who added them or when."""
+    moment = sa.DateTime().compile(dialect=conn.dialect)  # as create_all spells it: DATETIME, TIMESTAMP...
+    conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN added_by VARCHAR({MAX_NICKNAME})"))
+    conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN added_at {moment}"))
+    conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN hidden_by VARCHAR({MAX_NICKNAME})"))
+    conn.execute(sa.text(f"ALTER TABLE results ADD COLUMN hidden_at {moment}"))
+    conn.execute(sa.text("CREATE INDEX ix_results_added_at ON results (added_at, id)"))
+    conn.execute(sa.text("CREATE INDEX ix_results_added_by ON results (added_by)"))
+    SETTINGS.create(conn)
+
+
+_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4,
+                                                      4: _upgrade_4_to_5}
 
 
 def stored_version(conn: Connection) -> int | None:
