@@ -1,6 +1,5 @@
 """Backends: the same small Keras MLP on every installed backend, side by side."""
 
-import plotly.express as px
 import streamlit as st
 
 from dlenv.i18n import t
@@ -35,9 +34,7 @@ doc = run_job(request, lang, start=pressed, slot="backends")
 if doc:
     df = show.frame(doc)
     show.busy_warning(df, lang)  # a busy machine skews a comparison most of all
-    fig = px.bar(df.assign(ms=df["median_s"] * 1e3), x="backend", y="ms", color="device", barmode="group",
-                 title=t("chart_backends", lang), labels={"ms": t("axis_step_ms", lang)})
-    st.plotly_chart(fig, width="stretch")
+    show.backend_comparison(df, lang)  # steps with their spread beside first calls, log axis; its takeaway
     ran = {f"{row['backend']} {row['device']}: {dtype_label(row)}" for _, row in df.iterrows()}
     st.caption(t("backends_precision_ran", lang, ran="; ".join(sorted(ran))))
     show.table(df, lang)

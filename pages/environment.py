@@ -70,14 +70,10 @@ st.header(t("demo", lang))
 st.write(t("demo_intro", lang))
 doc = run_job(DEMO, lang, start=st.button(t("demo_run", lang), type="primary"), slot="environment")
 if doc:
-    from dlenv import charts
-
     show = _show()
     df = show.frame(doc)
     show.busy_warning(df, lang)
-    mm = df[df["workload"] == "matmul"]
-    st.plotly_chart(charts.time_vs_size(mm, t("chart_time", lang), t("axis_size", lang), t("axis_time", lang)),
-                    width="stretch")
+    show.quick_demo(df, lang)  # the chart with its legend and sizes, what it shows, the MLP, the takeaway
     show.table(df, lang)
 
 st.subheader(t("shell", lang))

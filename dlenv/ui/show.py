@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from dlenv import charts, compare
+from dlenv import charts, compare, takeaways
 from dlenv.data import results
 from dlenv.i18n import t
 from dlenv.measure import graphdemo
 from dlenv.measure.devices import DeviceInfo, peak_for
-from dlenv.ui import tables
+from dlenv.ui import presenter, tables
 from dlenv.vocab import PROVENANCES, TIMED_PROVENANCES
+
 
 def frame(doc: dict[str, Any]) -> pd.DataFrame:
     return results.to_dataframe(doc)
@@ -50,44 +50,97 @@ def provenance_names(lang: str) -> dict[str, str]:
     return {**{kind: t(f"prov_{kind}", lang) for kind in PROVENANCES}, "legend": t("legend_series", lang)}
 
 
+def chart_names(lang: str) -> dict[str, str]:
+    """Every word the charts draw (``dlenv.charts.WORDS``: naive, synced, peak, legend titles...)
+    and the provenance names, in ``lang``."""
+    words = {word: t("legend_series" if word == "legend" else f"chartw_{word}", lang) for word in charts.WORDS}
+    return {**words, **provenance_names(lang)}
+
+
+def glossary(terms: Sequence[str], lang: str) -> str | None:
+    """The short explanations of ``terms`` (gflops, median_iqr, naive_synced, pct_peak,
+    intensity, first_call), one paragraph each: the ``help=`` tooltip beside a takeaway."""
+    return "\n\n".join(t(f"gloss_{term}", lang) for term in terms) or None
+
+
+def takeaway(where: Any, found: takeaways.Takeaway | None, lang: str, terms: Sequence[str] = ()) -> None:
+    """A chart's one-line takeaway (``dlenv.takeaways``) under it, in ``lang``, with the glossary
+    of the ``terms`` it uses as its tooltip. Names inside come from files: escaped."""
+    if found is not None:
+        where.markdown("→ " + found.text(lang, escape=plain), help=glossary(terms, lang))
+
+
+def _panels(where: Any, panels: list[tuple[str, Any]], key: str, lang: str) -> None:
+    """Draw ``panels`` ((title, draw(where)) pairs): all of them, two to a row, or in presenter
+    mode the one picked with a segmented control (a projector shows one chart at a time)."""
+    if presenter.active() and len(panels) > 1:
+        titles = [title for title, _ in panels]
+        picked = st.segmented_control(t("chart_pick", lang), titles, default=titles[0], key=key) or titles[0]
+        dict(panels)[picked](st.container())
+        return
+    columns = where.columns(2)
+    for i, (_, draw) in enumerate(panels):
+        draw(columns[i % 2])
+
+
 def matmul_charts(df: pd.DataFrame, lang: str, cards: Sequence[str] = (), strict_float32: bool = False) -> None:
     """Time and throughput against size, speedup over this machine's measured CPU (of every
     other series: a GPU measured here, an imported one, and each of ``cards`` as published and
     predicted at the measured sizes and dtype) with one sentence each, and the roofline of
-    what was measured."""
-    names = provenance_names(lang)
+    what was measured; each chart with its takeaway. In presenter mode one chart at a time."""
+    names = chart_names(lang)
     df = _with_cards(df, cards, "float32" if strict_float32 else "tf32", lang)
     synced = df[df["timing"].isna() | (df["timing"] == "synced")]
     mm = synced[synced["workload"] == "matmul"]
+    every = df[df["workload"] == "matmul"]
     size_x = t("axis_size", lang)
-    left, right = st.columns(2)
-    left.plotly_chart(charts.time_vs_size(_with_timing(df[df["workload"] == "matmul"]), t("chart_time", lang), size_x,
-                                          t("axis_time", lang), names), width="stretch")
-    right.plotly_chart(charts.throughput_vs_size(mm, t("chart_throughput", lang), size_x, names=names),
-                       width="stretch")
+    timing_terms = ("median_iqr", "naive_synced") if (every["timing"] == "naive").any() else ("median_iqr",)
+
+    def time(where: Any) -> None:
+        where.plotly_chart(charts.time_vs_size(every, t("chart_time", lang), size_x, t("axis_time", lang), names),
+                           width="stretch")
+        takeaway(where, takeaways.time_vs_size(every), lang, timing_terms)
+
+    def throughput(where: Any) -> None:
+        where.plotly_chart(charts.throughput_vs_size(mm, t("chart_throughput", lang), size_x, names=names),
+                           width="stretch")
+        takeaway(where, takeaways.throughput(mm), lang, ("gflops", "pct_peak"))
+
     series = charts.with_series(mm, names)
     cpus = series[(series["provenance"] == "measured") & series["device"].str.startswith("cpu")]["series"]
     others = [name for name in dict.fromkeys(series["series"]) if not cpus.empty and name != cpus.iloc[0]]
-    if others:
-        left.plotly_chart(charts.speedup_vs_size(series, cpus.iloc[0], t("chart_speedup", lang), size_x,
-                                                 t("axis_speedup", lang), names), width="stretch")
+
+    def speedup(where: Any) -> None:
+        if not others:
+            where.info(t("no_speedup", lang))
+            return
+        where.plotly_chart(charts.speedup_vs_size(series, cpus.iloc[0], t("chart_speedup", lang), size_x,
+                                                  t("axis_speedup", lang), names), width="stretch")
         for name in others:
-            left.write(speedup_sentence(series, name, cpus.iloc[0], lang))
-    else:
-        left.info(t("no_speedup", lang))
+            where.markdown(speedup_sentence(series, name, cpus.iloc[0], lang), help=glossary(("speedup",), lang))
+
     measured = synced[synced["provenance"].isin(TIMED_PROVENANCES)]
-    right.plotly_chart(charts.roofline(measured, t("chart_roofline", lang), t("axis_intensity", lang)),
-                       width="stretch")
+
+    def roofline(where: Any) -> None:
+        where.plotly_chart(charts.roofline(measured, t("chart_roofline", lang), t("axis_intensity", lang),
+                                           names=names), width="stretch")
+        takeaway(where, takeaways.roofline(measured), lang, ("intensity", "gflops"))
+
+    _panels(st, [(t("chart_time", lang), time), (t("chart_throughput", lang), throughput),
+                 (t("chart_speedup", lang), speedup), (t("chart_roofline", lang), roofline)], "mm_chart_pick", lang)
 
 
 def machine_comparison(df: pd.DataFrame, lang: str) -> None:
     """Any matmul series against any other (this CPU, a bundled reference or published set, an
     imported Colab GPU): time, throughput and speedup against size, the crossover marked, and
     one sentence per series. The user picks the dtype, the series and the baseline."""
-    names = provenance_names(lang)
+    names = chart_names(lang)
     matmul = df[(df["workload"] == "matmul") & (df["timing"].isna() | (df["timing"] == "synced"))]
     if matmul.empty:
         return
+    if "reference" in matmul:  # rows stored as a bundled reference are drawn (and named) as one
+        marked = matmul["reference"].fillna(False).astype(bool) & (matmul["provenance"].fillna("measured") == "measured")
+        matmul = matmul.assign(provenance=matmul["provenance"].where(~marked, "reference"))
     st.subheader(t("res_compare", lang))
     left, right = st.columns(2)
     dtypes = sorted(matmul["dtype"].unique())
@@ -105,6 +158,8 @@ def machine_comparison(df: pd.DataFrame, lang: str) -> None:
     baseline = left.selectbox(t("res_baseline", lang), chosen, key="res_compare_baseline")
     shown = series[series["series"].isin(chosen)]
     size_x = t("axis_size", lang)
+    if (charts.latest_per_size(shown, "param_m")["runs"] > 1).any():
+        st.caption(t("res_latest_note", lang))
     one, two = st.columns(2)
     one.plotly_chart(charts.time_vs_size(shown, t("chart_time", lang), size_x, t("axis_time", lang), names),
                      width="stretch")
@@ -120,7 +175,7 @@ def machine_comparison(df: pd.DataFrame, lang: str) -> None:
 def model_predictions(spec: Any, measured: pd.DataFrame | None, card_keys: list[str], lang: str) -> None:
     """The time per step of ``spec`` predicted from each card's datasheet, as bars beside the
     step measured here (if any), each bar labelled by its provenance, and why a card is missing."""
-    names = provenance_names(lang)
+    names = chart_names(lang)
     precision = "float32" if measured is not None and (measured.get("matmul_precision") == "float32").all() else "tf32"
     comparison = compare.model_comparison(spec, card_keys, float32_precision=precision)
     predicted = results.to_dataframe(comparison.document) if comparison.document["results"] else None
@@ -128,12 +183,10 @@ def model_predictions(spec: Any, measured: pd.DataFrame | None, card_keys: list[
     if rows.empty:
         return
     rows = charts.with_series(rows, names)
-    bars = go.Figure([go.Bar(x=[row.series], y=[row.median_s * 1e3], name=row.series, marker_color=row.colour,
-                             marker_pattern_shape="" if row.provenance in TIMED_PROVENANCES else "/",
-                             hovertemplate="%{y:.3g} ms<extra>%{x}</extra>") for row in rows.itertuples()])
-    bars.update_layout(title=t("models_predicted_chart", lang), yaxis_title=t("axis_step_ms", lang),
-                       yaxis_type="log", showlegend=False, template="plotly_white")
-    st.plotly_chart(bars, width="stretch")
+    hatched = [kind for kind in PROVENANCES if kind not in TIMED_PROVENANCES]
+    st.plotly_chart(charts.step_bars(rows, t("models_predicted_chart", lang), t("axis_step_ms", lang), hatched),
+                    width="stretch")
+    takeaway(st, takeaways.step_bars(rows), lang)
     if predicted is not None:
         st.caption(t("models_predicted_note", lang, bound=", ".join(
             f"{row.device_name}: {t('bound_' + row.model_bound, lang)}" for row in predicted.itertuples())))
@@ -158,21 +211,36 @@ def _with_cards(df: pd.DataFrame, cards: Sequence[str], float32_precision: str, 
 
 
 def speedup_sentence(df: pd.DataFrame, fast: str, slow: str, lang: str) -> str:
-    """"The T4 is 11× faster at N=4096 and wins from N=256 (predicted ÷ measured)", or why not."""
-    summary = charts.speedup_summary(df, fast, slow)
-    if summary is None:
-        return t("speedup_no_common", lang, fast=plain(fast), slow=plain(slow))
-    kinds = f"{t('prov_' + summary['fast_provenance'], lang)} ÷ {t('prov_' + summary['slow_provenance'], lang)}"
-    words = {"fast": plain(fast), "slow": plain(slow), "at": summary["at"], "kinds": kinds}
-    if summary["crossover"] is not None:
-        return t("speedup_wins", lang, times=f"{summary['speedup']:.3g}", start=summary["crossover"], **words)
-    return t("speedup_loses", lang, times=f"{1 / summary['speedup']:.3g}", **words)
+    """"The T4 is 11× faster at N=4096 and wins from N=256 (predicted ÷ measured)", or why not
+    (``dlenv.takeaways.speedup``), names escaped for Markdown."""
+    return takeaways.speedup(df, fast, slow).text(lang, escape=plain)
 
 
-def _with_timing(rows: pd.DataFrame) -> pd.DataFrame:
-    """Naive rows get "naive" after the backend name, so they show as lines of their own."""
-    naive = rows["timing"] == "naive"
-    return rows.assign(backend=rows["backend"].where(~naive, rows["backend"] + " naive"))
+def quick_demo(df: pd.DataFrame, lang: str) -> None:
+    """The Environment page's quick demo: the matmul times against N with a legend and the sizes
+    on the axis, one sentence on what the chart shows, the MLP's step as a metric beside it, and
+    the takeaway."""
+    names = chart_names(lang)
+    matmul = df[df["workload"] == "matmul"]
+    left, right = st.columns([3, 1])
+    left.plotly_chart(charts.time_vs_size(matmul, t("chart_time", lang), t("axis_size", lang), t("axis_time", lang),
+                                          names), width="stretch")
+    left.caption(t("demo_chart_says", lang))
+    for row in df[df["workload"] == "mlp"].itertuples():
+        right.metric(t("demo_mlp", lang, width=row.param_width, depth=row.param_depth, batch=row.param_batch,
+                       device=row.device), f"{takeaways.number(row.median_s * 1e3)} ms",
+                     help=glossary(("median_iqr",), lang))
+        if pd.notna(row.samples_per_s):
+            right.caption(t("demo_mlp_rate", lang, samples=takeaways.number(float(row.samples_per_s))))
+    takeaway(st, takeaways.quick_demo(df), lang, ("median_iqr", "gflops"))
+
+
+def backend_comparison(df: pd.DataFrame, lang: str) -> None:
+    """The Backends page's chart (``dlenv.charts.backend_times``: steps with their spread beside
+    the first calls, log axis) and its takeaway."""
+    st.plotly_chart(charts.backend_times(df, t("chart_backends", lang), t("axis_backend_ms", lang),
+                                         chart_names(lang)), width="stretch")
+    takeaway(st, takeaways.backend_times(df), lang, ("median_iqr", "first_call"))
 
 
 def device_rows(env: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -197,6 +265,7 @@ def graph_example(demo: dict[str, Any], lang: str) -> None:
     names = {mode: t(f"learn_mode_{mode}", lang) for mode in graphdemo.MODES}
     right.plotly_chart(charts.mode_times(demo["timings"], names, t("learn_chart", lang), t("learn_axis_us", lang)),
                        width="stretch")
+    takeaway(right, takeaways.mode_times(demo["timings"]), lang, ("median_iqr",))
     timed = [row for row in demo["timings"] if "median_s" in row]
     right.dataframe(pd.DataFrame({
         t("learn_col_mode", lang): [names[row["mode"]] for row in timed],
@@ -214,10 +283,12 @@ def graph_example(demo: dict[str, Any], lang: str) -> None:
 
 
 def thread_scaling(df: pd.DataFrame, lang: str) -> None:
-    """GFLOP/s against CPU threads with the ideal linear line (the matmul page's thread sweep)."""
+    """GFLOP/s against CPU threads with the ideal linear line (the matmul page's thread sweep),
+    and its takeaway (why, when more threads were slower)."""
     st.plotly_chart(charts.thread_scaling(df[df["timing"] == "synced"], t("chart_threads", lang),
                                           t("axis_threads", lang), "GFLOP/s", t("ideal_scaling", lang)),
                     width="stretch")
+    takeaway(st, takeaways.thread_scaling(df), lang, ("gflops",))
 
 
 def plain(text: object) -> str:
