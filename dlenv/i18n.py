@@ -808,6 +808,116 @@ TEXT: dict[str, dict[str, str]] = {
                     "ko": "작은 Keras MLP(배치 {batch})는 스텝당 {ms} ms가 걸려, 초당 샘플 {samples}개를 "
                           "처리했습니다."},
     # --- end of the charts-and-takeaways block ---
+    # --- the class leaderboard, class code and moderation (pages/leaderboard.py, dlenv/ui/classroom.py, issue 18) ---
+    "page_leaderboard": {"en": "Leaderboard", "ko": "순위표"},
+    "lb_title": {"en": "Class leaderboard", "ko": "반 순위표"},
+    "lb_intro": {"en": "Every machine of the class side by side: each machine's and device's best timing of one "
+                       "workload, with where the number comes from. Published and predicted GPU figures are "
+                       "drawn as lines to compare with; they are never ranked.",
+                 "ko": "반의 모든 컴퓨터를 나란히 비교합니다. 한 작업에 대해 컴퓨터와 장치마다 가장 좋은 측정값과 그 "
+                       "출처를 보여 줍니다. 공개된 GPU 수치와 예측값은 비교용 선으로만 그리며 순위에는 넣지 않습니다."},
+    "lb_empty": {"en": "No timings stored yet: measure, import a file or load the reference results on the "
+                       "Saved results page.",
+                 "ko": "저장된 측정값이 아직 없습니다. 측정하거나, 파일을 가져오거나, '저장된 결과' 페이지에서 참고 결과를 "
+                       "불러오세요."},
+    "lb_workload": {"en": "Workload", "ko": "작업"},
+    "lb_dtype": {"en": "Data type", "ko": "데이터 형식"},
+    "lb_dates": {"en": "Measured between (empty: any date)", "ko": "측정 기간 (비워 두면 전체 기간)"},
+    "lb_cards": {"en": "GPUs drawn as reference lines (published and predicted)",
+                 "ko": "기준선으로 그릴 GPU (공개 수치와 예측값)"},
+    "lb_cards_none": {"en": "None", "ko": "없음"},
+    "lb_nothing": {"en": "Nothing was measured for this choice: pick another data type or dates.",
+                   "ko": "이 조건으로 측정된 결과가 없습니다. 다른 데이터 형식이나 기간을 고르세요."},
+    "lb_summary": {"en": "{machines} machines, best of {results} results; the median laptop (the median of the "
+                         "CPUs' best) reaches {median}.",
+                   "ko": "컴퓨터 {machines}대, 결과 {results}개 중 최고값입니다. 중간 노트북(CPU 최고값들의 중앙값)은 "
+                         "{median}입니다."},
+    "lb_median": {"en": "median laptop", "ko": "중간 노트북"},
+    "lb_chart_title": {"en": "Best throughput per machine and device ({unit})",
+                       "ko": "컴퓨터와 장치별 최고 처리량 ({unit})"},
+    "lb_col_rank": {"en": "Rank", "ko": "순위"},
+    "lb_col_best": {"en": "Best ({unit})", "ko": "최고 ({unit})"},
+    "lb_col_times": {"en": "× the median laptop", "ko": "중간 노트북 대비 배수"},
+    "lb_col_nickname": {"en": "Added by", "ko": "추가한 사람"},
+    "lb_col_date": {"en": "Measured", "ko": "측정일"},
+    "lb_reference_row": {"en": "(reference line)", "ko": "(기준선)"},
+    "lb_how": {"en": "Each row is the best of every timing of that machine and device for this workload and data "
+                     "type (any size). Hover over a bar for its environment. Hatched bars were timed elsewhere and "
+                     "imported, or are this project's reference machines.",
+               "ko": "각 행은 이 작업과 데이터 형식(모든 크기)에서 그 컴퓨터와 장치가 낸 측정값 중 가장 좋은 값입니다. "
+                     "막대 위에 마우스를 올리면 측정 환경이 보입니다. 빗금 막대는 다른 곳에서 측정해 가져온 값이거나 "
+                     "이 프로젝트의 참고 컴퓨터 값입니다."},
+    "class_nickname": {"en": "Your nickname (saved with what you add)", "ko": "닉네임 (추가하는 결과와 함께 저장됩니다)"},
+    "class_nickname_help": {"en": "Up to 40 characters, no line breaks. Your classmates and teacher see it next to "
+                                  "your results.",
+                            "ko": "최대 40자, 줄바꿈은 쓸 수 없습니다. 반 친구들과 선생님이 결과 옆에서 보게 됩니다."},
+    "class_bad_nickname": {"en": "This nickname cannot be used: {reason}.", "ko": "이 닉네임은 쓸 수 없습니다: {reason}."},
+    "class_locked_note": {"en": "This class's results are shared: adding to them needs the class code your teacher "
+                                "gave you (once per browser session). Reading needs nothing.",
+                          "ko": "이 반의 결과는 함께 쓰는 저장소에 있습니다. 결과를 추가하려면 선생님이 알려 준 반 코드가 "
+                                "필요합니다(브라우저 세션마다 한 번). 보기만 할 때는 필요 없습니다."},
+    "class_code": {"en": "Class code", "ko": "반 코드"},
+    "class_unlock": {"en": "Use this code", "ko": "코드 사용"},
+    "class_unlocked": {"en": "Class code accepted: you can add results in this browser session.",
+                       "ko": "반 코드가 맞습니다. 이 브라우저 세션에서 결과를 추가할 수 있습니다."},
+    "class_unlocked_note": {"en": "Class code accepted for this browser session.",
+                            "ko": "이 브라우저 세션에서는 반 코드가 확인되었습니다."},
+    "class_wrong_code": {"en": "That is not the class code. Nothing was stored.",
+                         "ko": "반 코드가 맞지 않습니다. 아무것도 저장하지 않았습니다."},
+    "class_wrong_password": {"en": "That is not the teacher's password.", "ko": "선생님 비밀번호가 맞지 않습니다."},
+    "class_wait": {"en": "Too many wrong tries: try again in {seconds} s.",
+                   "ko": "잘못 입력한 횟수가 너무 많습니다. {seconds}초 뒤에 다시 시도하세요."},
+    "class_need_code": {"en": "Not stored: enter the class code above first (ask your teacher). Nothing was "
+                              "stored or changed.",
+                        "ko": "저장하지 않았습니다. 먼저 위에 반 코드를 입력하세요(선생님께 물어보세요). 아무것도 저장하거나 "
+                              "바꾸지 않았습니다."},
+    "class_need_nickname": {"en": "Not stored: type your nickname above first, so the class knows who added it.",
+                            "ko": "저장하지 않았습니다. 누가 추가했는지 알 수 있도록 먼저 위에 닉네임을 입력하세요."},
+    "class_upload_cap": {"en": "Not imported: this browser session already uploaded {count} files in the last hour, "
+                               "the most allowed. Try again in {minutes} min. Nothing was stored.",
+                         "ko": "가져오지 않았습니다. 이 브라우저 세션은 최근 한 시간 동안 허용된 최대치인 파일 {count}개를 "
+                               "이미 올렸습니다. {minutes}분 뒤에 다시 시도하세요. 아무것도 저장하지 않았습니다."},
+    "class_too_many": {"en": "{name} was not imported: it holds {count} results, more than the {cap} one upload may "
+                             "add. Split it, or ask your teacher. Nothing was stored.",
+                       "ko": "{name} 파일을 가져오지 않았습니다. 결과가 {count}개로, 한 번에 올릴 수 있는 {cap}개보다 "
+                             "많습니다. 나누어 올리거나 선생님께 물어보세요. 아무것도 저장하지 않았습니다."},
+    "class_moderation": {"en": "Teacher: recent additions and moderation", "ko": "선생님용: 최근 추가된 결과와 관리"},
+    "class_teacher_password": {"en": "Teacher's password", "ko": "선생님 비밀번호"},
+    "class_teacher_unlock": {"en": "Open moderation", "ko": "관리 열기"},
+    "class_no_teacher": {"en": "Moderation needs a teacher's password in the app's secrets "
+                               "([class] teacher_password or DLENV_TEACHER_PASSWORD).",
+                         "ko": "관리 기능을 쓰려면 앱의 비밀 설정에 선생님 비밀번호가 있어야 합니다 "
+                               "([class] teacher_password 또는 DLENV_TEACHER_PASSWORD)."},
+    "class_no_additions": {"en": "Nobody has added results yet.", "ko": "아직 아무도 결과를 추가하지 않았습니다."},
+    "class_col_id": {"en": "Id", "ko": "번호"},
+    "class_col_added_at": {"en": "Added", "ko": "추가 시각"},
+    "class_col_nickname": {"en": "Nickname", "ko": "닉네임"},
+    "class_col_source": {"en": "How", "ko": "추가 방법"},
+    "class_col_provenance": {"en": "Provenance", "ko": "출처"},
+    "class_col_machine": {"en": "Machine", "ko": "컴퓨터"},
+    "class_col_device": {"en": "Device", "ko": "장치"},
+    "class_col_what": {"en": "What", "ko": "측정 대상"},
+    "class_col_hidden": {"en": "Hidden", "ko": "숨김"},
+    "class_hidden_by": {"en": "hidden by {who}", "ko": "{who}님이 숨김"},
+    "class_hidden": {"en": "hidden", "ko": "숨김"},
+    "class_pick_nickname": {"en": "Everything one nickname added", "ko": "한 닉네임이 추가한 모든 결과"},
+    "class_pick_results": {"en": "Single results", "ko": "개별 결과"},
+    "class_pick_placeholder": {"en": "Choose", "ko": "선택하세요"},
+    "class_hide_nickname": {"en": "Hide all of theirs", "ko": "모두 숨기기"},
+    "class_restore_nickname": {"en": "Restore all of theirs", "ko": "모두 되돌리기"},
+    "class_hide_results": {"en": "Hide these", "ko": "선택한 결과 숨기기"},
+    "class_restore_results": {"en": "Restore these", "ko": "선택한 결과 되돌리기"},
+    "class_hidden_count": {"en": "Hidden: {count} results. They stay in the database and can be restored.",
+                           "ko": "결과 {count}개를 숨겼습니다. 데이터베이스에는 남아 있어 되돌릴 수 있습니다."},
+    "class_restored_count": {"en": "Restored: {count} results.", "ko": "결과 {count}개를 되돌렸습니다."},
+    "class_src_dashboard": {"en": "page: saved session", "ko": "페이지: 세션 저장"},
+    "class_src_upload": {"en": "page: upload", "ko": "페이지: 파일 올리기"},
+    "class_src_reference": {"en": "page: reference sets", "ko": "페이지: 참고 결과"},
+    "class_src_push": {"en": "command line: push", "ko": "명령줄: push"},
+    "class_src_import": {"en": "command line: import", "ko": "명령줄: import"},
+    "class_src_local": {"en": "command line: run --save", "ko": "명령줄: run --save"},
+    "class_src_unknown": {"en": "not recorded", "ko": "기록 없음"},
+    # --- end of the class leaderboard block ---
 }
 
 

@@ -4,9 +4,9 @@ import streamlit as st
 
 from dlenv.data import reference
 from dlenv.data.results import ResultsError, dumps, to_csv
-from dlenv.data.store import StoreError
+from dlenv.data.store import StoreError, TooManyResults
 from dlenv.i18n import t
-from dlenv.ui import show
+from dlenv.ui import classroom, show
 from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import leave_other_pages, session_documents
 from dlenv.ui.state import page_language, store
@@ -28,7 +28,7 @@ def save(documents: list, source: str, reference: bool = False) -> None:
     added = duplicates = 0
     try:
         for doc in documents:
-            report = db.save_document(doc, source=source, reference=reference)
+            report = db.save_document(doc, source=source, reference=reference, added_by=access.nickname)
             added, duplicates = added + report.added, duplicates + report.duplicates
     except StoreError as exc:  # the database is locked, read-only or gone: that save is rolled back
         st.error(t("res_save_failed", lang, message=exc))
@@ -36,23 +36,22 @@ def save(documents: list, source: str, reference: bool = False) -> None:
         st.success(t("res_saved", lang, added=added, duplicates=duplicates))
 
 
-left, middle, right = st.columns(3)
-mine = session_documents()
-if left.button(t("res_save_session", lang, count=sum(len(d["results"]) for d in mine)), disabled=not mine):
-    save(mine, "dashboard")
-if middle.button(t("res_reference", lang)):
-    save([reference.load(name) for name in reference.names()], "reference", reference=True)
-upload = right.file_uploader(t("res_import", lang), type=["json", "csv"], key="res_upload")
-if upload is not None and st.session_state.get("res_imported") != upload.file_id:
-    st.session_state["res_imported"] = upload.file_id  # a rerun must not import it again
+def import_upload(upload) -> None:
+    """Store an uploaded file, within this session's caps (classroom); a refused one stores nothing."""
+    caps = classroom.settings()
+    if not classroom.upload_allowed(lang, caps):
+        return
     try:
-        report = db.import_bytes(upload.getvalue(), upload.name, source="upload")
+        report = db.import_bytes(upload.getvalue(), upload.name, source="upload", added_by=access.nickname,
+                                 max_results=caps.max_results_per_upload)
         # One line: what came in, from which machines (a Colab file: "Colab Tesla T4"), what was new.
         st.success(t("res_imported", lang, name=show.plain(upload.name), count=report.added + report.duplicates,
                      machines=show.plain(", ".join(report.machines) or "?")) + " "
                    + t("res_saved", lang, added=report.added, duplicates=report.duplicates))
         for notice in report.notices:  # a spreadsheet's dialect read, a newer dlenv's fields left out
             st.info(show.plain(notice))
+    except TooManyResults as exc:
+        st.error(t("class_too_many", lang, name=show.plain(upload.name), count=exc.count, cap=exc.cap))
     except ResultsError as exc:  # the reader's words are English: in another language, kept one click away
         if lang == "en":
             st.error(t("res_bad_file", lang, name=show.plain(upload.name), message=show.plain(exc)))
@@ -61,6 +60,24 @@ if upload is not None and st.session_state.get("res_imported") != upload.file_id
             st.expander(t("err_original", lang)).code(str(exc), language="text")
     except StoreError as exc:
         st.error(t("res_save_failed", lang, message=exc))
+
+
+# Who adds results: a nickname, and the class code where the teacher set one (dlenv.ui.classroom).
+access = classroom.write_access(db, lang)
+left, middle, right = st.columns(3)
+mine = session_documents()
+# may_write says why not (no code, no nickname) and is asked only when something is to be written.
+if (left.button(t("res_save_session", lang, count=sum(len(d["results"]) for d in mine)), disabled=not mine)
+        and classroom.may_write(access, lang)):
+    save(mine, "dashboard")
+if middle.button(t("res_reference", lang)) and classroom.may_write(access, lang):
+    save([reference.load(name) for name in reference.names()], "reference", reference=True)
+upload = right.file_uploader(t("res_import", lang), type=["json", "csv"], key="res_upload")
+# Refused for want of the code, an upload is kept (not marked imported): stored once the code is typed.
+if (upload is not None and st.session_state.get("res_imported") != upload.file_id
+        and classroom.may_write(access, lang)):
+    st.session_state["res_imported"] = upload.file_id  # a rerun must not import it again
+    import_upload(upload)
 show_colab(lang, "results")  # the Colab round trip: its notebook writes the file imported above
 
 try:

@@ -81,7 +81,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = ["ADDITION_COLUMNS", "FRAME_COLUMNS", "MAX_IMPORT_BYTES", "MAX_INDEXED_TEXT", "SCHEMA_VERSION", "SQLITE_FILE", "SaveReport",
-           "Store", "StoreError", "data_dir", "database_url"]
+           "Store", "StoreError", "TooManyResults", "data_dir", "database_url"]
 
 MAX_IMPORT_BYTES = MAX_BYTES
 # Rows per INSERT statement (and ids per IN list): well under SQLite's 32766 variables.
@@ -106,6 +106,15 @@ class SaveReport:
     environment_ids: tuple[int, ...]
     notices: tuple[str, ...] = ()
     machines: tuple[str, ...] = ()  # the machines its results name, as the Results page shows them
+
+
+class TooManyResults(rs.ResultsError):
+    """An upload holds more results than one upload may add (``import_bytes(max_results=)``)."""
+
+    def __init__(self, count: int, cap: int) -> None:
+        super().__init__(f"the file holds {count} results, more than the {cap} one upload may add here; "
+                         "split it or ask your teacher")
+        self.count, self.cap = count, cap
 
 
 class Store:
@@ -178,8 +187,7 @@ class Store:
         """
         document, notices = read_file(data, filename)
         if max_results is not None and len(document["results"]) > max_results:
-            raise rs.ResultsError(f"the file holds {len(document['results'])} results, more than the "
-                                  f"{max_results} one upload may add here; split it or ask your teacher")
+            raise TooManyResults(len(document["results"]), max_results)
         report = self._save(document, source=source, reference=reference, added_by=added_by)
         return replace(report, notices=tuple(notices))
 
@@ -307,6 +315,45 @@ class Store:
             rows = conn.execute(query).all()
         return to_frame(rows)
 
+    def best(self, metric: str, *, workload: str, dtype: str | Sequence[str] | None = None,
+             provenance: str | Sequence[str] | None = None, since: datetime | date | str | None = None,
+             until: datetime | date | str | None = None) -> tuple[pandas.DataFrame, int]:
+        """The leaderboard's query: for each (machine, device name), its result with the highest
+        ``metric`` (a throughput column: ``gflops``, ``gbps``, ``samples_per_s``) among the
+        visible results that match, as ``results()`` rows; and how many results matched.
+
+        One window-function query (``row_number() OVER (PARTITION BY machine, device_name)``),
+        so a class's thousands of rows are ranked in the database, not loaded. Ties go to the
+        older result (lower id).
+        """
+        if metric not in ("gflops", "gbps", "samples_per_s"):
+            raise ValueError(f"not a throughput column: {metric!r}")
+        column = RESULTS.c[metric]
+        filters = {"workload": workload, "dtype": dtype, "provenance": provenance, "since": since, "until": until,
+                   "hidden": False}
+        conditions = [*self._conditions(filters), column > 0]
+        rank = sa.func.row_number().over(partition_by=[RESULTS.c.machine, RESULTS.c.device_name],
+                                         order_by=[column.desc(), RESULTS.c.id.asc()])
+        ranked = sa.select(RESULTS.c.id, rank.label("place")).where(*conditions).subquery()
+        winners = sa.select(ranked.c.id).where(ranked.c.place == 1)
+        query = self._select({}).where(RESULTS.c.id.in_(winners)).order_by(column.desc(), RESULTS.c.id)
+        with self._errors(), self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+            total = conn.execute(sa.select(sa.func.count()).select_from(RESULTS).where(*conditions)).scalar_one()
+        return to_frame(rows), total
+
+    def values(self, column: str, *, workload: str | Sequence[str] | None = None,
+               provenance: str | Sequence[str] | None = None) -> list[str]:
+        """The distinct values of a text column (``workload``, ``dtype``, ``machine``...) among
+        results not hidden, sorted: a page's choices without loading the rows."""
+        if column not in (*_FILTERS, "added_by"):
+            raise ValueError(f"not a text column of results: {column!r}")
+        filters = {"workload": workload, "provenance": provenance, "hidden": False}
+        query = sa.select(RESULTS.c[column]).where(*self._conditions(filters), RESULTS.c[column].is_not(None),
+                                                   RESULTS.c[column] != "").distinct()
+        with self._errors(), self._engine.connect() as conn:
+            return sorted(conn.execute(query).scalars())
+
     def environments(self, ids: Iterable[int]) -> dict[int, dict]:
         """The stored environments (machine, software, devices) with these ids, by id: what a
         leaderboard shows on hover for its best rows."""
@@ -332,7 +379,7 @@ class Store:
             query = query.where(RESULTS.c.added_by == added_by)
         with self._errors(), self._engine.connect() as conn:
             rows = conn.execute(query).all()
-        frame = pd.DataFrame.from_records(rows, columns=list(ADDITION_COLUMNS))
+        frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(ADDITION_COLUMNS))
         for name in ("added_at", "hidden_at"):
             frame[name] = pd.to_datetime(frame[name]).astype("datetime64[us]").dt.tz_localize("UTC")
         return frame

@@ -20,6 +20,7 @@ PAGES = [
     ("pages/models.py", "page_models", ":material/account_tree:"),
     ("pages/backends.py", "page_backends", ":material/compare_arrows:"),
     ("pages/results.py", "page_results", ":material/table_chart:"),
+    ("pages/leaderboard.py", "page_leaderboard", ":material/leaderboard:"),
     ("pages/learn.py", "page_learn", ":material/school:"),
 ]
 _IN_APP = "_in_app"  # session-state marker: navigation() ran in this script run

@@ -1,0 +1,308 @@
+"""A class's shared store seen from the pages: who may write, the per-session caps, the teacher's moderation.
+
+Settings (Streamlit secrets or the environment; README, "Streamlit Community Cloud"):
+
+* the class code: ``[class] code`` in the secrets, else ``DLENV_CLASS_CODE``. With one set,
+  or recorded in the database by an app that had one (``Store.class_code_required``), every
+  write from a page (saving the session, loading the reference sets, an upload) needs it,
+  typed once per browser session. Without one, writing is open, as on a local install;
+* the teacher's password: ``[class] teacher_password``, else ``DLENV_TEACHER_PASSWORD``. It
+  opens the moderation view (and writing). Without a class code or a password configured
+  anywhere, moderation is open too (a local install has one user);
+* ``DLENV_UPLOADS_PER_HOUR`` (default 10): uploads per browser session in any hour;
+* ``DLENV_MAX_RESULTS_PER_UPLOAD`` (default 2000): results one upload may add.
+
+What the visitor types is compared in constant time (``dlenv.data.classcode``) and never kept:
+the code field sits in a form that clears on submit, the session keeps only "unlocked", and no
+message, log line or exported file contains a secret. Nicknames are shown as typed, escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from dlenv.data.classcode import MAX_CODE, MAX_NICKNAME, AccessError, check_nickname, same_code
+from dlenv.i18n import TEXT, t
+from dlenv.ui.show import plain
+
+if TYPE_CHECKING:
+    from dlenv.data.store import Store
+
+DEFAULT_UPLOADS_PER_HOUR = 10
+DEFAULT_MAX_RESULTS_PER_UPLOAD = 2000
+HOUR_S = 3600.0
+# Wrong codes or passwords a session may type before it has to wait (a guessing script is
+# slowed to a few tries a minute; the code is not a strong secret, moderation is the remedy).
+WRONG_TRIES = 5
+WRONG_WAIT_S = 60.0
+TEACHER = "teacher"  # who hid a result, when the teacher typed no nickname
+
+_UNLOCKED = "_class_unlocked"
+_TEACHER = "_class_teacher"
+_UPLOADS = "_class_uploads"
+_WRONG = "_class_wrong"
+_NICKNAME = "class_nickname"
+_MODERATED = "_class_moderated"
+# Stores (by id) whose database has the configured code recorded, and the code's digest then:
+# recorded once per server, again only when the teacher changes the code.
+_recorded: dict[int, str] = {}
+
+
+@dataclass(frozen=True)
+class ClassSettings:
+    """The class's secrets (never in ``repr``) and caps."""
+
+    code: str | None = field(default=None, repr=False)
+    teacher_password: str | None = field(default=None, repr=False)
+    uploads_per_hour: int = DEFAULT_UPLOADS_PER_HOUR
+    max_results_per_upload: int = DEFAULT_MAX_RESULTS_PER_UPLOAD
+
+
+@dataclass(frozen=True)
+class Access:
+    """What this browser session may do: write (``allowed``), as ``nickname``; ``required``
+    says whether a class code guards writing at all."""
+
+    required: bool
+    allowed: bool
+    nickname: str | None
+
+
+def _whole(name: str, default: int) -> int:
+    """A positive whole number from the environment; ValueError naming the setting (no secret)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or value > 10**9:
+        raise ValueError(f"{name} must be a whole number from 1 to 1000000000, got {text[:40]!r}")
+    return value
+
+
+def _secret(section: Mapping[str, Any], key: str, variable: str) -> str | None:
+    value = section.get(key) if key in section else os.environ.get(variable)
+    return str(value) if value is not None and str(value).strip() else None
+
+
+def settings() -> ClassSettings:
+    """The class code and teacher password (secrets' ``[class]`` section, else the environment)
+    and the caps. ValueError for an unusable cap (the message names the setting)."""
+    try:
+        section = dict(st.secrets["class"])
+    except (KeyError, FileNotFoundError, TypeError, ValueError):
+        section = {}
+    return ClassSettings(code=_secret(section, "code", "DLENV_CLASS_CODE"),
+                         teacher_password=_secret(section, "teacher_password", "DLENV_TEACHER_PASSWORD"),
+                         uploads_per_hour=_whole("DLENV_UPLOADS_PER_HOUR", DEFAULT_UPLOADS_PER_HOUR),
+                         max_results_per_upload=_whole("DLENV_MAX_RESULTS_PER_UPLOAD",
+                                                       DEFAULT_MAX_RESULTS_PER_UPLOAD))
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()
+
+
+def record_code(db: Store, config: ClassSettings) -> None:
+    """Record the configured code's salted hash in the database (once per server and code), so
+    that ``python -m dlenv push`` to it asks for the same code."""
+    if config.code is None or _recorded.get(id(db)) == _digest(config.code):
+        return
+    try:
+        db.set_class_code(config.code)
+    except ValueError:  # a code with a control character: writing stays closed, see code_required
+        return
+    _recorded[id(db)] = _digest(config.code)
+
+
+def code_required(db: Store, config: ClassSettings) -> bool:
+    """Whether writing needs the class code: one is configured, or the database holds one."""
+    return config.code is not None or db.class_code_required()
+
+
+def _check(db: Store, config: ClassSettings, typed: str) -> bool:
+    if config.code is not None:
+        return same_code(typed, config.code)
+    return db.check_class_code(typed)
+
+
+def _waiting_s() -> float:
+    """Seconds this session must wait before typing another code (after WRONG_TRIES wrong ones)."""
+    now = time.time()
+    wrong = [moment for moment in st.session_state.get(_WRONG, []) if now - moment < WRONG_WAIT_S]
+    st.session_state[_WRONG] = wrong
+    return WRONG_WAIT_S - (now - wrong[0]) if len(wrong) >= WRONG_TRIES else 0.0
+
+
+def _secret_form(key: str, label: str, button: str, lang: str) -> str | None:
+    """A password field in a form that clears on submit; what was typed, once, on submit."""
+    with st.form(key, clear_on_submit=True, border=False):
+        typed = st.text_input(label, type="password", max_chars=MAX_CODE, autocomplete="off")
+        pressed = st.form_submit_button(button)
+    if not pressed:
+        return None
+    wait = _waiting_s()
+    if wait > 0:
+        st.error(t("class_wait", lang, seconds=int(wait) + 1))
+        return None
+    return typed
+
+
+def _wrong(lang: str, key: str) -> None:
+    st.session_state.setdefault(_WRONG, []).append(time.time())
+    st.error(t(key, lang))
+
+
+def nickname_input(lang: str) -> str | None:
+    """The nickname field (kept for the session); the checked nickname, or None (a bad one is said)."""
+    typed = st.text_input(t("class_nickname", lang), key=_NICKNAME, max_chars=MAX_NICKNAME,
+                          help=t("class_nickname_help", lang))
+    try:
+        return check_nickname(typed)
+    except AccessError as exc:
+        st.error(t("class_bad_nickname", lang, reason=plain(exc)))
+        return None
+
+
+def write_access(db: Store, lang: str) -> Access:
+    """Draw who is adding results (a nickname; the class code when writing needs it) and say
+    what this session may do. Call before the page's write buttons."""
+    config = settings()
+    record_code(db, config)
+    required = code_required(db, config)
+    nickname = nickname_input(lang)
+    unlocked = bool(st.session_state.get(_UNLOCKED) or st.session_state.get(_TEACHER))
+    if required and not unlocked:
+        st.caption(t("class_locked_note", lang))
+        typed = _secret_form("class_code_form", t("class_code", lang), t("class_unlock", lang), lang)
+        if typed is not None:
+            if _check(db, config, typed):
+                st.session_state[_UNLOCKED] = unlocked = True
+                st.success(t("class_unlocked", lang))
+            else:
+                _wrong(lang, "class_wrong_code")
+    elif required:
+        st.caption(t("class_unlocked_note", lang))
+    return Access(required=required, allowed=unlocked or not required, nickname=nickname)
+
+
+def may_write(access: Access, lang: str) -> bool:
+    """True if this session may write now; else say why (no code yet, no nickname) and False."""
+    if not access.allowed:
+        st.error(t("class_need_code", lang))
+        return False
+    if access.required and access.nickname is None:
+        st.error(t("class_need_nickname", lang))
+        return False
+    return True
+
+
+def upload_allowed(lang: str, config: ClassSettings | None = None) -> bool:
+    """Whether this session may upload now (``uploads_per_hour`` in any hour); counts the upload.
+    Past the cap: one message saying in how many minutes the next upload is accepted."""
+    config = config or settings()
+    now = time.time()
+    recent = [moment for moment in st.session_state.get(_UPLOADS, []) if now - moment < HOUR_S]
+    if len(recent) >= config.uploads_per_hour:
+        st.session_state[_UPLOADS] = recent
+        minutes = max(1, int((recent[0] + HOUR_S - now) // 60) + 1)
+        st.error(t("class_upload_cap", lang, count=config.uploads_per_hour, minutes=minutes))
+        return False
+    st.session_state[_UPLOADS] = [*recent, now]
+    return True
+
+
+# --- the teacher -------------------------------------------------------------------
+
+
+def teacher_access(db: Store, lang: str) -> bool:
+    """Draw the teacher's password field unless unlocked; whether this session may moderate."""
+    config = settings()
+    if st.session_state.get(_TEACHER):
+        return True
+    if config.teacher_password is None:
+        if config.code is None and not db.class_code_required():
+            return True  # a local install: its one user moderates
+        st.info(t("class_no_teacher", lang))
+        return False
+    typed = _secret_form("class_teacher_form", t("class_teacher_password", lang), t("class_teacher_unlock", lang),
+                         lang)
+    if typed is None:
+        return False
+    if not same_code(typed, config.teacher_password):
+        _wrong(lang, "class_wrong_password")
+        return False
+    st.session_state[_TEACHER] = True
+    return True
+
+
+def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The moderation list for people: when, who, how, what, and whether hidden (by whom)."""
+    hidden = additions["hidden_at"].notna()
+    return pd.DataFrame({
+        t("class_col_id", lang): additions["id"],
+        t("class_col_added_at", lang): additions["added_at"].dt.strftime("%Y-%m-%d %H:%M UTC").fillna("?"),
+        t("class_col_nickname", lang): additions["added_by"].fillna("?"),
+        t("class_col_source", lang): additions["source"].map(
+            lambda source: t(f"class_src_{source}", lang) if f"class_src_{source}" in TEXT else source),
+        t("class_col_provenance", lang): additions["provenance"].map(lambda kind: t(f"prov_{kind}", lang)),
+        t("class_col_machine", lang): additions["machine"],
+        t("class_col_device", lang): additions["device_name"],
+        t("class_col_what", lang): additions["label"],
+        t("class_col_hidden", lang): [t("class_hidden_by", lang, who=who or "?") if gone else ""
+                                      for gone, who in zip(hidden, additions["hidden_by"], strict=True)],
+    })
+
+
+def moderation(db: Store, lang: str) -> None:
+    """The teacher's view: recent additions, and hide or restore results or a nickname's all."""
+    st.subheader(t("class_moderation", lang))
+    if not teacher_access(db, lang):
+        return
+    if _MODERATED in st.session_state:  # what the last hide or restore did, before the rerun
+        st.success(st.session_state.pop(_MODERATED))
+    who = st.session_state.get(_NICKNAME) or TEACHER
+    try:
+        who = check_nickname(who) or TEACHER
+    except AccessError:
+        who = TEACHER
+    additions = db.additions(limit=500)
+    if additions.empty:
+        st.info(t("class_no_additions", lang))
+        return
+    st.dataframe(additions_table(additions, lang), hide_index=True, height=300)
+    by_nickname, by_result = st.columns(2)
+    names = db.nicknames()
+    nickname = by_nickname.selectbox(t("class_pick_nickname", lang), names, index=None, key="class_mod_nickname",
+                                     placeholder=t("class_pick_placeholder", lang))
+    left, right = by_nickname.columns(2)
+    if left.button(t("class_hide_nickname", lang), disabled=nickname is None):
+        _done(t("class_hidden_count", lang, count=db.hide(added_by=nickname, by=who)))
+    if right.button(t("class_restore_nickname", lang), disabled=nickname is None):
+        _done(t("class_restored_count", lang, count=db.restore(added_by=nickname)))
+    labels = {int(row.id): f"#{row.id} · {row.added_by or '?'} · {row.machine} · {row.label}"
+              + (f" ({t('class_hidden', lang)})" if pd.notna(row.hidden_at) else "")
+              for row in additions.itertuples()}
+    picked = by_result.multiselect(t("class_pick_results", lang), list(labels), format_func=labels.get,
+                                   key="class_mod_results", placeholder=t("class_pick_placeholder", lang))
+    left, right = by_result.columns(2)
+    if left.button(t("class_hide_results", lang), disabled=not picked):
+        _done(t("class_hidden_count", lang, count=db.hide(picked, by=who)))
+    if right.button(t("class_restore_results", lang), disabled=not picked):
+        _done(t("class_restored_count", lang, count=db.restore(picked)))
+
+
+def _done(message: str) -> None:
+    """Rerun the page, so the leaderboard above leaves out (or shows again) what was moderated."""
+    st.session_state[_MODERATED] = message
+    st.rerun()

@@ -1,0 +1,101 @@
+"""Leaderboard: every machine of the class side by side for one workload, and the teacher's moderation."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from dlenv import compare
+from dlenv import leaderboard as lb
+from dlenv.data.store import StoreError
+from dlenv.i18n import TEXT, t
+from dlenv.ui import classroom, show
+from dlenv.ui.jobs import leave_other_pages
+from dlenv.ui.state import page_language, store
+from dlenv.ui.tables import label_text
+from dlenv.vocab import TIMED_PROVENANCES
+
+lang = page_language()
+leave_other_pages("leaderboard")  # a job left running on another page is cancelled
+st.title(t("lb_title", lang))
+try:
+    db = store()
+    workloads = db.values("workload", provenance=list(TIMED_PROVENANCES))
+except StoreError as exc:
+    st.error(t("res_db_error", lang, message=exc))
+    st.stop()
+st.caption(t("lb_intro", lang))
+
+
+def ratio_text(value: float) -> str:
+    return "" if value is None or not math.isfinite(value) else f"× {value:,.3g}"
+
+
+def people_table(table: pd.DataFrame, lines: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The board for people: one row per machine and device, then the reference lines."""
+    names = show.provenance_names(lang)
+    median = lb.median_laptop(table)
+    rows = pd.DataFrame({
+        t("lb_col_rank", lang): table["rank"].astype(str),
+        t("col_machine", lang): table["machine"],
+        t("col_device_name", lang): table["device_name"],
+        t("lb_col_best", lang, unit=unit): [f"{value:,.4g}" for value in table["value"]],
+        t("lb_col_times", lang): [ratio_text(value) for value in table["times_median"]],
+        t("col_label", lang): [label_text(str(label), lang) for label in table["label"]],
+        t("col_backend", lang): table["backend"].fillna(""),
+        t("col_provenance", lang): table["provenance"].map(lambda kind: names.get(kind, kind)),
+        t("lb_col_nickname", lang): table["added_by"].fillna(""),
+        t("lb_col_date", lang): table["measured_at"].dt.strftime("%Y-%m-%d"),
+    })
+    if lines.empty:
+        return rows
+    extra = pd.DataFrame({
+        t("lb_col_rank", lang): "-", t("col_machine", lang): t("lb_reference_row", lang),
+        t("col_device_name", lang): lines["card"],
+        t("lb_col_best", lang, unit=unit): [f"{value:,.4g}" for value in lines["value"]],
+        t("lb_col_times", lang): [ratio_text(value / median) if median else "" for value in lines["value"]],
+        t("col_label", lang): "", t("col_backend", lang): "",
+        t("col_provenance", lang): lines["provenance"].map(lambda kind: names.get(kind, kind)),
+        t("lb_col_nickname", lang): "", t("lb_col_date", lang): "",
+    })
+    return pd.concat([rows, extra], ignore_index=True)
+
+
+if not workloads:
+    st.info(t("lb_empty", lang))
+else:
+    left, middle, right = st.columns(3)
+    workload = left.selectbox(t("lb_workload", lang), workloads, key="lb_workload",
+                              index=workloads.index("matmul") if "matmul" in workloads else 0,
+                              format_func=lambda name: t(f"wl_{name}", lang) if f"wl_{name}" in TEXT else name)
+    dtypes = db.values("dtype", workload=workload, provenance=list(TIMED_PROVENANCES))
+    dtype = middle.selectbox(t("lb_dtype", lang), dtypes, key="lb_dtype",
+                             index=dtypes.index("float32") if "float32" in dtypes else 0)
+    dates = right.date_input(t("lb_dates", lang), value=(), key="lb_dates", format="YYYY-MM-DD")
+    since, until = (list(dates) + [None, None])[:2] if isinstance(dates, (list, tuple)) else (dates, None)
+    cards = []
+    if workload == "matmul":
+        cards = st.multiselect(t("lb_cards", lang), compare.cards(), default=list(compare.DEFAULT_CARDS),
+                               key="lb_cards", placeholder=t("lb_cards_none", lang))
+    column, unit = lb.metric(workload)
+    # The best row of each machine and device, ranked in the database: a class's thousands of rows stay there.
+    frame, total = db.best(column, workload=workload, dtype=dtype, provenance=list(TIMED_PROVENANCES),
+                           since=since, until=until)
+    table = lb.board(frame, workload)
+    if table.empty:
+        st.info(t("lb_nothing", lang))
+    else:
+        lines = lb.reference_lines(table, frame, workload, dtype, cards)
+        median = lb.median_laptop(table)
+        st.caption(t("lb_summary", lang, machines=table["machine"].nunique(), results=total,
+                     median=f"{median:,.4g} {unit}" if median else "-"))
+        words = {"added_by": t("lb_col_nickname", lang), "backend": t("col_backend", lang),
+                 "median": t("lb_median", lang), "title": t("lb_chart_title", lang, unit=unit),
+                 "measured_at": t("lb_col_date", lang), "python": "Python"}
+        environments = db.environments(table["environment_id"])
+        st.plotly_chart(lb.figure(table, lines, environments, unit, words, show.provenance_names(lang)),
+                        width="stretch")
+        st.dataframe(people_table(table, lines, unit), hide_index=True)
+        st.caption(t("lb_how", lang))
+
+classroom.moderation(db, lang)
