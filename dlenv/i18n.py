@@ -352,6 +352,178 @@ TEXT: dict[str, dict[str, str]] = {
                    "ko": "Colab에서 런타임 → 런타임 유형 변경을 눌러 GPU나 TPU를 고릅니다. 세션이 다시 시작되므로 셀을 "
                          "다시 실행하세요. 무료 가속기는 사용 한도가 있고, 아무것도 실행하지 않거나 오래 쓰면 회수될 수 있으니 작업을 "
                          "저장해 두세요. 시각화만 하거나 글만 쓸 때는 CPU로 다시 바꿔 사용량을 아끼세요."},
+    # --- learn page: TensorFlow 1.x vs 2.x, tf.keras vs keras, Keras's engines, the CPU feeds the GPU ---
+    # (issue 15, item 7; pages/learn.py, dlenv/ui/show.py tf_versions_example / keras_names / keras_engines)
+    "tfv_header": {"en": "TensorFlow 1.x and 2.x: one layer, written both ways",
+                   "ko": "TensorFlow 1.x와 2.x: 같은 층을 두 가지 방식으로"},
+    "tfv_text": {"en": "TensorFlow 1.x worked in two steps. First you built a graph out of placeholders (empty slots "
+                       "for the inputs) and operations; nothing was computed yet. Then you opened a session and "
+                       "ran the graph, feeding NumPy arrays in and getting NumPy arrays back. TensorFlow 2.x "
+                       "computes each operation as soon as Python reaches it (eager execution), much like NumPy; "
+                       "when you want a graph again, wrap the function in tf.function and TensorFlow records the "
+                       "graph for you on the first call. The 1.x style still runs in TensorFlow 2 through "
+                       "tf.compat.v1, and that is how it runs here. The button asks the TensorFlow worker to run "
+                       "one dense layer, softmax(x·W + b) on a batch of 32, all three ways, to time each way and "
+                       "to check that they give the same numbers.",
+                 "ko": "TensorFlow 1.x는 두 단계로 일했습니다. 먼저 플레이스홀더(입력이 들어갈 빈자리)와 연산으로 "
+                       "그래프를 만듭니다. 이때는 아직 아무것도 계산하지 않습니다. 그다음 세션을 열어 그래프를 "
+                       "실행하면서 NumPy 배열을 넣고 결과도 NumPy 배열로 받았습니다. TensorFlow 2.x는 NumPy처럼 "
+                       "파이썬이 코드를 실행하는 그 자리에서 연산을 바로 계산합니다(즉시 실행, eager). 그래프가 다시 "
+                       "필요하면 함수를 tf.function으로 감싸면 되고, 첫 호출 때 TensorFlow가 그래프를 대신 "
+                       "기록합니다. 1.x 방식은 TensorFlow 2에서도 tf.compat.v1으로 여전히 돌아가며, 여기서도 그렇게 "
+                       "실행합니다. 버튼을 누르면 TensorFlow 작업 프로세스가 Dense 층 하나, 곧 크기 32의 배치에 대한 "
+                       "softmax(x·W + b)를 세 가지 방식으로 실행해 각각 시간을 재고, 결과가 같은지 확인합니다."},
+    "tfv_run": {"en": "Run it the 1.x and the 2.x way", "ko": "1.x 방식과 2.x 방식으로 실행하기"},
+    "tfv_status": {"en": "Running the 1.x and 2.x ways...", "ko": "1.x 방식과 2.x 방식으로 실행하는 중..."},
+    "tfv_code_tf1": {"en": "TensorFlow 1.x: build a graph, then run it in a session",
+                     "ko": "TensorFlow 1.x: 그래프를 만든 뒤 세션에서 실행"},
+    "tfv_code_tf2": {"en": "TensorFlow 2.x: eager by default, tf.function for a graph",
+                     "ko": "TensorFlow 2.x: 기본은 즉시 실행, 그래프가 필요하면 tf.function"},
+    "tfv_way_session": {"en": "1.x Session.run", "ko": "1.x Session.run"},
+    "tfv_way_eager": {"en": "2.x eager", "ko": "2.x 즉시 실행"},
+    "tfv_way_function": {"en": "2.x tf.function", "ko": "2.x tf.function"},
+    "tfv_chart": {"en": "One dense layer, 1.x and 2.x (CPU)", "ko": "Dense 층 하나, 1.x와 2.x 방식 (CPU)"},
+    "tfv_col_way": {"en": "Way", "ko": "방식"},
+    "tfv_outputs": {"en": "What each way computed for the first sample: the probabilities of its 10 classes",
+                    "ko": "각 방식이 첫 번째 샘플에 대해 계산한 값: 클래스 10개의 확률"},
+    "tfv_class": {"en": "class {n}", "ko": "클래스 {n}"},
+    "tfv_agree": {"en": "The three ways agree: over all 32 × 10 outputs, the 2.x results differ from the 1.x "
+                        "session's by at most {diff}, which is float32 rounding.",
+                  "ko": "세 방식의 결과가 같습니다. 출력 32 × 10개 전체에서 2.x 결과와 1.x 세션 결과의 차이는 최대 "
+                        "{diff}로, float32 반올림 오차 수준입니다."},
+    "tfv_identical": {"en": "The three ways agree: all 32 × 10 outputs are exactly the same numbers.",
+                      "ko": "세 방식의 결과가 같습니다. 출력 32 × 10개가 모두 정확히 같은 값입니다."},
+    "tfv_disagree": {"en": "The results differ by up to {diff}, more than float32 rounding ({tolerance}): the ways "
+                           "did not compute the same thing.",
+                     "ko": "결과가 최대 {diff}만큼 달라 float32 반올림 오차({tolerance})보다 큽니다. 세 방식이 같은 "
+                           "계산을 하지 않았습니다."},
+    "tfv_takeaway": {"en": "Here one call took {session} as a 1.x session, {eager} eager and {function} as a "
+                           "tf.function (medians): the fastest way, {fastest}, was {ratio:.1f}× as fast as the "
+                           "slowest, {slowest}.",
+                     "ko": "여기서 호출 한 번에 걸린 시간(중앙값)은 1.x 세션 {session}, 즉시 실행 {eager}, "
+                           "tf.function {function}입니다. 가장 빠른 방식({fastest})이 가장 느린 방식({slowest})보다 "
+                           "{ratio:.1f}배 빨랐습니다."},
+    "tfv_why": {"en": "Why they differ. On every call Session.run copies the fed NumPy arrays into tensors and the "
+                      "result back into a NumPy array, and looks up which part of the graph the given inputs "
+                      "and the wanted output need. Eager execution makes one trip from Python into TensorFlow "
+                      "per operation, three here. A tf.function makes one trip for the whole graph. With three operations on small matrices, "
+                      "these fixed costs are nearly the whole time; with large matrices the arithmetic dominates "
+                      "and the three ways come close. Each first call is slower: the session prepares and "
+                      "optimises its graph, and tf.function traces the Python function.",
+                "ko": "차이가 나는 이유. Session.run은 호출할 때마다 넣어 준 NumPy 배열을 텐서로 복사하고, 결과를 다시 "
+                      "NumPy 배열로 복사하며, 넣은 입력과 받을 출력에 필요한 그래프 부분을 찾습니다. 즉시 실행은 연산마다 "
+                      "파이썬에서 TensorFlow로 한 번씩 다녀옵니다(여기서는 세 번). tf.function은 그래프 전체를 한 "
+                      "번에 다녀옵니다. 작은 행렬에 연산이 세 개뿐이면 이런 고정 비용이 시간의 거의 전부이고, 행렬이 "
+                      "크면 계산 자체가 대부분이 되어 세 방식의 차이가 줄어듭니다. 첫 호출은 모두 더 느립니다. "
+                      "세션은 그래프를 준비하고 최적화하며, tf.function은 파이썬 함수를 트레이싱하기 때문입니다."},
+    "tfv_function_slower": {"en": "Here tf.function was slower than eager. Calling a graph has a fixed cost of its "
+                                  "own: the arguments are matched against the traced graph and the graph's "
+                                  "executor is started. Three small operations save less time than that costs. "
+                                  "The function of the example above, with a dozen operations, gives the graph more "
+                                  "to save.",
+                            "ko": "여기서는 tf.function이 즉시 실행보다 느렸습니다. 그래프를 호출하는 데에도 고정 비용이 "
+                                  "듭니다. 인자를 트레이싱된 그래프와 맞춰 보고, 그래프 실행기를 시작해야 합니다. 작은 "
+                                  "연산 세 개로 아끼는 시간은 이 비용보다 적습니다. 연산이 열 개가 넘는 위 예제의 "
+                                  "함수에서는 그래프가 아낄 시간이 더 많습니다."},
+    "tfv_noisy": {"en": "{mark} the samples of this timing were widely spread (another program may have used the "
+                        "CPU meanwhile): compare its median with care.",
+                  "ko": "{mark} 이 측정은 샘플의 편차가 컸습니다(그동안 다른 프로그램이 CPU를 썼을 수 있습니다). "
+                        "중앙값을 비교할 때 주의하세요."},
+    "tfv_isolated": {"en": "The 1.x graph was built in a tf.Graph() of its own and its session closed afterwards, so "
+                           "the worker stayed in eager mode for its other work.",
+                     "ko": "1.x 그래프는 따로 만든 tf.Graph() 안에 두었고 세션은 끝난 뒤 닫았습니다. 그래서 작업 "
+                           "프로세스는 다른 작업을 계속 즉시 실행 모드로 합니다."},
+    "tfv_leaked": {"en": "The worker left eager mode after the 1.x example; measurements after it may be affected.",
+                   "ko": "1.x 예제 뒤에 작업 프로세스가 즉시 실행 모드를 벗어났습니다. 이후 측정이 영향을 받을 수 "
+                         "있습니다."},
+    "tfk_header": {"en": "tf.keras or import keras?", "ko": "tf.keras와 import keras"},
+    "tfk_text": {"en": "Keras began as a library of its own, was then shipped inside TensorFlow as tf.keras, and "
+                       "since Keras 3 (November 2023) is again a separate package that runs on several backends. "
+                       "From TensorFlow 2.16 (March 2024) both names give the same Keras 3: "
+                       "`from tensorflow import keras` and `import keras` load one library. Code that still needs "
+                       "Keras 2 installs the tf_keras package (`import tf_keras`); with it installed, setting "
+                       "TF_USE_LEGACY_KERAS=1 points tf.keras there too. This installation has:",
+                 "ko": "Keras는 독립 라이브러리로 출발해 TensorFlow 안에 tf.keras로 들어갔고, Keras 3(2023년 11월)부터는 "
+                       "여러 백엔드에서 돌아가는 별도 패키지로 다시 나왔습니다. TensorFlow 2.16(2024년 3월)부터는 두 "
+                       "이름이 같은 Keras 3를 가리킵니다. `from tensorflow import keras`와 `import keras`는 같은 "
+                       "라이브러리를 불러옵니다. 아직 Keras 2가 필요한 코드는 tf_keras 패키지를 설치해 "
+                       "`import tf_keras`로 쓰고, 그 패키지가 있을 때 TF_USE_LEGACY_KERAS=1을 설정하면 tf.keras도 "
+                       "그쪽을 가리킵니다. 이 설치 환경에는 다음이 있습니다."},
+    "tfk_col_code": {"en": "You write", "ko": "코드"},
+    "tfk_col_means": {"en": "What you get here", "ko": "여기서 불러오는 것"},
+    "tfk_col_version": {"en": "Version", "ko": "버전"},
+    "tfk_keras3": {"en": "Keras 3 (multi-backend)", "ko": "Keras 3 (멀티 백엔드)"},
+    "tfk_keras2": {"en": "Keras 2 (tf_keras package, TensorFlow only)", "ko": "Keras 2 (tf_keras 패키지, TensorFlow 전용)"},
+    "tfk_bundled2": {"en": "Keras 2, shipped with TensorFlow", "ko": "TensorFlow와 함께 배포된 Keras 2"},
+    "tfk_missing": {"en": "not installed", "ko": "설치되지 않음"},
+    "tfk_worker_same": {"en": "Checked in the TensorFlow worker: tf.keras reports version {tf_keras}, keras reports "
+                              "{keras}, and tf.keras.layers.Dense is the very same class as keras.layers.Dense.",
+                        "ko": "TensorFlow 작업 프로세스에서 확인했습니다. tf.keras의 버전은 {tf_keras}, keras의 버전은 "
+                              "{keras}이고, tf.keras.layers.Dense와 keras.layers.Dense는 완전히 같은 클래스입니다."},
+    "tfk_worker_different": {"en": "Checked in the TensorFlow worker: tf.keras reports version {tf_keras}, keras "
+                                   "reports {keras}, and their Dense layers are different classes.",
+                             "ko": "TensorFlow 작업 프로세스에서 확인했습니다. tf.keras의 버전은 {tf_keras}, keras의 "
+                                   "버전은 {keras}이고, 두 Dense 층은 서로 다른 클래스입니다."},
+    "eng_header": {"en": "Keras's backend engines, then and now", "ko": "Keras의 백엔드 엔진: 예전과 지금"},
+    "eng_text": {"en": "Keras describes the model; a backend engine does the tensor arithmetic on the chip. Over the "
+                       "years Keras has run on six engines. The last column says which are installed here; dlenv "
+                       "measures with TensorFlow, JAX and PyTorch.",
+                 "ko": "모델은 Keras로 정의하고, 텐서 계산은 백엔드 엔진이 칩에서 실행합니다. 그동안 Keras가 쓴 엔진은 "
+                       "여섯 가지입니다. 마지막 열은 이 컴퓨터에 설치된 엔진을 표시합니다. dlenv는 TensorFlow, JAX, "
+                       "PyTorch로 측정합니다."},
+    "eng_col_engine": {"en": "Engine", "ko": "엔진"},
+    "eng_col_maker": {"en": "Made by", "ko": "개발"},
+    "eng_col_years": {"en": "With Keras", "ko": "Keras에서 쓴 기간"},
+    "eng_col_status": {"en": "Status", "ko": "상태"},
+    "eng_col_fact": {"en": "In one line", "ko": "한 줄 요약"},
+    "eng_col_here": {"en": "Installed here", "ko": "이 컴퓨터에 설치"},
+    "eng_status_retired": {"en": "retired", "ko": "개발 종료"},
+    "eng_status_current": {"en": "current", "ko": "지원 중"},
+    "eng_status_inference": {"en": "current, inference only", "ko": "지원 중 (추론 전용)"},
+    "eng_here_yes": {"en": "✓ installed", "ko": "✓ 설치됨"},
+    "eng_here_no": {"en": "–", "ko": "–"},
+    "eng_fact_theano": {"en": "Keras's first engine (2015); its makers ended development with version 1.0 "
+                              "(announced September 2017).",
+                        "ko": "Keras의 첫 엔진입니다(2015년). 개발진이 1.0 버전을 끝으로 개발을 마쳤습니다(2017년 9월 "
+                              "발표)."},
+    "eng_fact_cntk": {"en": "Microsoft's toolkit, a Keras engine from CNTK 2.0 (June 2017); 2.7 (April 2019) was "
+                            "its last main release.",
+                      "ko": "Microsoft의 툴킷으로, CNTK 2.0(2017년 6월)부터 Keras 엔진이 되었습니다. 2.7(2019년 4월)이 "
+                            "마지막 주요 릴리스입니다."},
+    "eng_fact_tensorflow": {"en": "An engine since December 2015; Keras 2.4 to 2.15 (2020–2023) ran on TensorFlow "
+                                  "only; one of Keras 3's engines today.",
+                            "ko": "2015년 12월부터 엔진이었고, Keras 2.4~2.15(2020~2023년)는 TensorFlow에서만 "
+                                  "돌아갔습니다. 지금은 Keras 3의 엔진 가운데 하나입니다."},
+    "eng_fact_jax": {"en": "Google's NumPy-like library compiled by XLA; an engine since Keras 3.0 (November 2023).",
+                     "ko": "XLA로 컴파일하는 Google의 NumPy 스타일 라이브러리로, Keras 3.0(2023년 11월)부터 "
+                           "엔진입니다."},
+    "eng_fact_torch": {"en": "The framework Meta created, now run by the PyTorch Foundation; an engine since Keras "
+                             "3.0 (November 2023).",
+                       "ko": "Meta가 만들고 지금은 PyTorch 재단이 이끄는 프레임워크로, Keras 3.0(2023년 11월)부터 "
+                             "엔진입니다."},
+    "eng_fact_openvino": {"en": "Intel's inference toolkit for CPUs, GPUs and NPUs; from Keras 3.8 (January 2025) it "
+                                "runs trained models but cannot train them.",
+                          "ko": "CPU, GPU, NPU용 Intel 추론 도구로, Keras 3.8(2025년 1월)부터 학습된 모델을 실행할 수 "
+                                "있지만 학습은 하지 못합니다."},
+    "feed_header": {"en": "The CPU feeds the GPU", "ko": "GPU가 할 일은 CPU가 챙깁니다"},
+    "feed_text": {"en": "A GPU does not run a program by itself. The CPU runs the Python code, reads and decodes the "
+                        "data, cuts it into batches and hands each operation to the GPU, which works through that "
+                        "queue. When the CPU cannot get the next batch ready or hand over the next operation in "
+                        "time, the GPU waits, however fast it is. Input pipelines exist for this: tf.data with "
+                        "prefetch, or PyTorch's DataLoader with worker processes, let the CPU prepare batch n + 1 "
+                        "while the GPU computes batch n. Two places in dlenv show the CPU's share today: the eager "
+                        "example above, where most of the time goes to Python handing out small operations, and "
+                        "the naive timing on the Matrix multiply page, which stops the clock once the CPU has "
+                        "handed the work over rather than when the device has finished it.",
+                  "ko": "GPU는 혼자서 프로그램을 실행하지 않습니다. CPU가 파이썬 코드를 실행하고, 데이터를 읽어 "
+                        "디코딩하고, 배치로 나눈 뒤 연산을 하나씩 GPU에 넘기면 GPU가 넘겨받은 순서대로 처리합니다. "
+                        "CPU가 다음 배치를 제때 준비하지 못하거나 다음 연산을 제때 넘기지 못하면, GPU는 아무리 빨라도 "
+                        "기다려야 합니다. 입력 파이프라인은 이 때문에 있습니다. prefetch를 쓰는 tf.data나 작업자 "
+                        "프로세스를 쓰는 PyTorch DataLoader를 쓰면, GPU가 n번째 배치를 계산하는 동안 CPU가 n + 1번째 "
+                        "배치를 준비합니다. 지금 dlenv에서 CPU의 몫을 볼 수 있는 곳은 두 군데입니다. 위의 즉시 실행 "
+                        "예제에서는 시간 대부분이 파이썬이 작은 연산을 하나씩 넘기는 데 들어가고, 행렬 곱셈 페이지의 "
+                        "naive 측정은 장치가 일을 끝냈을 때가 아니라 CPU가 일을 넘겼을 때 시계를 멈춥니다."},
+    "feed_link": {"en": "Matrix multiply: naive and synced timings", "ko": "행렬 곱셈: naive 측정과 동기화 측정"},
     # --- the Colab round trip (dlenv/ui/colab.py) ---------------------------------------
     "colab_line": {"en": "No GPU here? Measure on a free Colab GPU: open the notebook in Colab, choose Runtime → "
                          "Change runtime type → T4 GPU, then Runtime → Run all. It downloads {file}; import that "

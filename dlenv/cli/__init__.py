@@ -1,4 +1,4 @@
-"""The command line: ``python -m dlenv devices|run|predict|import|push`` (also what a Colab notebook runs).
+"""The command line: ``python -m dlenv devices|run|predict|import|push|class-code`` (also what a Colab notebook runs).
 
 Exit codes: 0 success; 2 bad input (one line naming the value and what is allowed, no
 traceback); 3 a requested measurement failed (the results that succeeded are written).
@@ -11,7 +11,9 @@ the machine-wide lock, so a CLI never times at the same moment as another CLI or
 ``import`` and ``push`` store results files in a database (``dlenv.data.store``): ``import`` the
 local SQLite one by default, ``push`` a shared one named with ``--db``. Every file is read
 and checked before anything is stored, so one bad file stores nothing. ``run --save`` (or
-``run --db URL``) stores what it measured.
+``run --db URL``) stores what it measured. A database with a class code (``class-code``, or
+recorded by the app, ``dlenv.ui.classroom``) needs it (``DLENV_CLASS_CODE`` or ``--class-code``)
+and a nickname (``DLENV_NICKNAME`` or ``--nickname``) for any of these, before anything is stored.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command in ("import", "push"):
             return cmd_store(args)
+        if args.command == "class-code":
+            return cmd_class_code(args)
         if args.command == "predict":
             return cmd_predict(args)
         if args.command == "reference":
@@ -86,7 +90,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                 strict_float32=args.strict_float32, label=args.workload)
     _check_out(args.out)
     if args.save or args.db:
-        _open_store(args.db).close()  # a bad URL fails now, not after minutes of measuring
+        db = _open_store(args.db)  # a bad URL or a missing class code fails now, not after minutes of measuring
+        try:
+            write_access(db, None, None)
+        finally:
+            db.close()
     job, signum = _run_job(plan, args, quiet=args.quiet)
     if signum:
         return _interrupted(job, plan, args, signum)
@@ -267,12 +275,38 @@ def _save(doc: dict[str, Any], url: str | None) -> None:
 
     db = _open_store(url)
     try:
-        saved = db.save_document(doc, source="local")
+        saved = db.save_document(doc, source="local", added_by=write_access(db, None, None))
     except (store.StoreError, results.ResultsError) as exc:
         raise CliError(_one_line(exc)) from exc
     finally:
         db.close()
     print(f"saved: added {saved.added}, {saved.duplicates} already stored (database: {db.url_for_display})")
+
+
+def write_access(db: Any, code: str | None, nickname: str | None) -> str | None:
+    """Who writes to ``db``: the checked nickname (``--nickname``, else ``DLENV_NICKNAME``).
+
+    A database with a class code (recorded by the app that has one, ``Store.set_class_code``)
+    needs that code (``--class-code``, else ``DLENV_CLASS_CODE``) and a nickname; CliError
+    otherwise, before anything is stored. The code is never printed.
+    """
+    from dlenv.data.classcode import AccessError, check_nickname
+
+    required = db.class_code_required()
+    if required:
+        typed = code if code is not None else os.environ.get("DLENV_CLASS_CODE")
+        if not typed:
+            raise CliError(f"{db.url_for_display} has a class code: set DLENV_CLASS_CODE to the code your teacher "
+                           "gave (or pass --class-code); nothing was stored")
+        if not db.check_class_code(typed):
+            raise CliError(f"the class code is not the one {db.url_for_display} has (DLENV_CLASS_CODE or "
+                           "--class-code); nothing was stored")
+    try:
+        who = check_nickname(nickname if nickname is not None else os.environ.get("DLENV_NICKNAME"),
+                             required=required)
+    except AccessError as exc:
+        raise CliError(f"--nickname: {exc} (or set DLENV_NICKNAME); nothing was stored") from None
+    return who
 
 
 def _one_line(exc: Exception) -> str:
@@ -306,6 +340,24 @@ def read_results_file(path: Path) -> dict[str, Any]:
     return checked.document
 
 
+def cmd_class_code(args: argparse.Namespace) -> int:
+    """Record the class code's salted hash (``DLENV_CLASS_CODE``; never an argument, so it stays
+    out of the shell's history) in a database, or remove it with --clear."""
+    code = None if args.clear else os.environ.get("DLENV_CLASS_CODE", "")
+    if code is not None and not code.strip():
+        raise CliError("set DLENV_CLASS_CODE to the class code first (or pass --clear to remove the code)")
+    db = _open_store(args.db)
+    try:
+        changed = db.set_class_code(code)
+    except ValueError as exc:  # a code with a control character: the message does not quote it
+        raise CliError(f"DLENV_CLASS_CODE: {exc}") from None
+    finally:
+        db.close()
+    state = "removed" if args.clear else "recorded"
+    print(f"class code {state if changed else 'unchanged'} in {db.url_for_display}")
+    return EXIT_OK
+
+
 def cmd_store(args: argparse.Namespace) -> int:
     from dlenv.data import store
 
@@ -314,9 +366,10 @@ def cmd_store(args: argparse.Namespace) -> int:
     docs = [(path, read_results_file(path)) for path in args.files]  # all checked before any is stored
     db = _open_store(args.db)
     try:
+        who = write_access(db, args.class_code, args.nickname)
         for index, (path, doc) in enumerate(docs):
             try:
-                saved = db.save_document(doc, source=args.command, reference=args.reference)
+                saved = db.save_document(doc, source=args.command, reference=args.reference, added_by=who)
             except results.ResultsError as exc:  # text the database cannot hold (a NUL character)
                 stored = f" (the {index} files before it were stored)" if index else ""
                 raise CliError(f"{_shown(path)}: {_one_line(exc)}{stored}") from exc

@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store_args(imp, db_required=False)
     push = sub.add_parser("push", help="store results files in a shared database (--db is required)")
     _add_store_args(push, db_required=True)
+    code = sub.add_parser("class-code", help="a teacher: record the class code (from DLENV_CLASS_CODE) in a database, "
+                                             "or --clear it; pushes to it then need the code")
+    code.add_argument("--db", metavar="URL", default=None,
+                      help="database URL (default: DLENV_DATABASE_URL, else the local SQLite file)")
+    code.add_argument("--clear", action="store_true", help="remove the class code: writing is open again")
     return parser
 
 
@@ -172,6 +177,12 @@ def _add_store_args(parser: argparse.ArgumentParser, db_required: bool) -> None:
                         help="database URL, e.g. postgresql://user@host/dlenv" if db_required else
                         "database URL (default: DLENV_DATABASE_URL, else the local SQLite file)")
     parser.add_argument("--reference", action="store_true", help="mark the results as a reference set")
+    parser.add_argument("--nickname", metavar="NAME", default=None,
+                        help="who adds these results, recorded with each (default: DLENV_NICKNAME); "
+                             "needed by a database with a class code")
+    parser.add_argument("--class-code", metavar="CODE", default=None,
+                        help="the class code, when the database has one (better: the DLENV_CLASS_CODE "
+                             "variable, which stays out of the shell's history and the process list)")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

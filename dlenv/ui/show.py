@@ -12,7 +12,7 @@ import streamlit as st
 from dlenv import charts, compare, takeaways
 from dlenv.data import results
 from dlenv.i18n import t
-from dlenv.measure import graphdemo
+from dlenv.measure import graphdemo, tfversions
 from dlenv.measure.devices import DeviceInfo, peak_for
 from dlenv.ui import presenter, tables
 from dlenv.vocab import PROVENANCES, TIMED_PROVENANCES
@@ -280,6 +280,122 @@ def graph_example(demo: dict[str, Any], lang: str) -> None:
     if cost:
         right.write(t("learn_per_op", lang, us=cost * 1e6, count=graphdemo.compute_operations(demo)))
     right.write(t("learn_why", lang))
+
+
+def tf_versions_example(demo: dict[str, Any], lang: str) -> None:
+    """The Learn page's TensorFlow 1.x vs 2.x example (``dlenv.measure.tfversions.run``): the code of
+    each side by side, the three ways' timings (chart and table), what each computed and whether
+    they agree, a sentence from the timings, then why they differ."""
+    left, right = st.columns(2)
+    left.markdown(f"**{t('tfv_code_tf1', lang)}**")
+    left.code(demo["code"]["tf1"], language="python", wrap_lines=True)
+    right.markdown(f"**{t('tfv_code_tf2', lang)}**")
+    right.code(demo["code"]["tf2"], language="python", wrap_lines=True)
+    names = {way: t(f"tfv_way_{way}", lang) for way in tfversions.WAYS}
+    left, right = st.columns(2)
+    left.plotly_chart(charts.mode_times(demo["timings"], names, t("tfv_chart", lang), t("learn_axis_us", lang)),
+                      width="stretch")
+    timed = [row for row in demo["timings"] if "median_s" in row]
+    right.dataframe(pd.DataFrame({
+        t("tfv_col_way", lang): [names[row["mode"]] for row in timed],
+        t("learn_col_median", lang): [_us(row["median_s"]) + (f" {_NOISY}" if row["noisy"] else "") for row in timed],
+        t("learn_col_iqr", lang): [_us(row["iqr_s"]) for row in timed],
+        t("learn_col_first", lang): [_figures(row["first_call_s"] * 1e3) for row in timed],
+    }), hide_index=True)
+    if any(row["noisy"] for row in timed):
+        right.caption(t("tfv_noisy", lang, mark=_NOISY))
+    for row in demo["timings"]:
+        if "error" in row:
+            right.info(t("learn_mode_failed", lang, mode=names[row["mode"]], message=row["error"]))
+    if demo["agree"]:
+        right.success(t("tfv_agree", lang, diff=_difference(demo["max_difference"])) if demo["max_difference"]
+                      else t("tfv_identical", lang))
+    elif demo["max_difference"] is not None:
+        right.error(t("tfv_disagree", lang, diff=_difference(demo["max_difference"]),
+                      tolerance=_difference(tfversions.TOLERANCE)))
+    takeaway = tf_versions_takeaway(demo, lang)
+    if takeaway:
+        right.write(takeaway)
+    st.caption(t("tfv_outputs", lang))
+    st.dataframe(pd.DataFrame(
+        [[names[way]] + [f"{p:.3f}" for p in values] for way, values in demo["outputs"].items()],
+        columns=[t("tfv_col_way", lang)] + [t("tfv_class", lang, n=i) for i in range(len(next(iter(
+            demo["outputs"].values()), [])))]), hide_index=True)
+    st.write(t("tfv_why", lang))
+    medians = {row["mode"]: row["median_s"] for row in timed}
+    if "function" in medians and "eager" in medians and medians["function"] > medians["eager"]:
+        st.write(t("tfv_function_slower", lang))  # the data contradicts "one trip is cheaper": say why
+    (st.caption if demo["eager_after"] else st.warning)(t("tfv_isolated" if demo["eager_after"] else "tfv_leaked", lang))
+
+
+_NOISY = "⚠"  # after a median whose samples were widely spread (``noisy``), as in the results tables
+
+
+def tf_versions_takeaway(demo: dict[str, Any], lang: str) -> str | None:
+    """One sentence from the example's medians: each way's time, the fastest and how many times
+    faster than the slowest; None unless all three ways were timed."""
+    medians = {row["mode"]: row["median_s"] for row in demo["timings"] if "median_s" in row}
+    if set(medians) != set(tfversions.WAYS):
+        return None
+    fastest, slowest = min(medians, key=medians.get), max(medians, key=medians.get)
+    times = {way: f"{_us(medians[way])} µs" for way in tfversions.WAYS}
+    return t("tfv_takeaway", lang, **times, fastest=t(f"tfv_way_{fastest}", lang),
+             slowest=t(f"tfv_way_{slowest}", lang), ratio=medians[slowest] / medians[fastest])
+
+
+def _us(seconds: float) -> str:
+    """``seconds`` in microseconds, as ``_figures`` writes them."""
+    return _figures(seconds * 1e6)
+
+
+def _figures(value: float) -> str:
+    """3 significant figures and never an exponent: 7.25, 61.3, 482, 1,230."""
+    rounded = float(f"{value:.3g}")
+    return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:g}"
+
+
+def _difference(value: float) -> str:
+    """A difference between float32 results, readable without an exponent."""
+    if value == 0:
+        return "0"
+    return "< 0.000001" if value < 1e-6 else f"{value:.2g}"
+
+
+def keras_names(lang: str, worker: dict[str, Any] | None = None) -> None:
+    """What ``import keras``, ``tf.keras`` and ``import tf_keras`` give in this installation, from
+    package metadata (``dlenv.measure.tfversions``; nothing imported), then what the TensorFlow
+    worker reported (``worker``: ``tfversions.keras_in_worker()``), when the example has run."""
+    packages = tfversions.keras_packages()
+    meaning = tfversions.tf_keras_meaning(packages)
+    missing = t("tfk_missing", lang)
+    tf_keras_what = {"keras3": t("tfk_keras3", lang), "tf_keras": t("tfk_keras2", lang),
+                     "bundled2": t("tfk_bundled2", lang), None: missing}[meaning]
+    tf_keras_version = {"keras3": packages["keras"], "tf_keras": packages["tf-keras"],
+                        "bundled2": packages["tensorflow"], None: None}[meaning]
+    rows = [("import keras", t("tfk_keras3", lang) if packages["keras"] else missing, packages["keras"]),
+            ("tf.keras  (from tensorflow import keras)", tf_keras_what, tf_keras_version),
+            ("import tf_keras", t("tfk_keras2", lang) if packages["tf-keras"] else missing, packages["tf-keras"])]
+    st.dataframe(pd.DataFrame([(code, what, version or "–") for code, what, version in rows],
+                              columns=[t("tfk_col_code", lang), t("tfk_col_means", lang), t("tfk_col_version", lang)]),
+                 hide_index=True)
+    if worker and worker.get("tf.keras"):
+        key = "tfk_worker_same" if worker["same_dense"] else "tfk_worker_different"
+        st.caption(t(key, lang, tf_keras=worker["tf.keras"], keras=worker["keras"]))
+
+
+def keras_engines(lang: str) -> None:
+    """Keras's backend engines then and now (``dlenv.measure.tfversions.ENGINES``, sources there),
+    with the ones installed here marked."""
+    here = tfversions.installed_engines()
+    st.table(pd.DataFrame({  # a static table: its one-line facts wrap instead of being cut off
+        t("eng_col_engine", lang): [e.name for e in tfversions.ENGINES],
+        t("eng_col_here", lang): [t("eng_here_yes" if e.key in here else "eng_here_no", lang)
+                                  for e in tfversions.ENGINES],
+        t("eng_col_status", lang): [t(f"eng_status_{e.status}", lang) for e in tfversions.ENGINES],
+        t("eng_col_years", lang): [e.years for e in tfversions.ENGINES],
+        t("eng_col_maker", lang): [e.maker for e in tfversions.ENGINES],
+        t("eng_col_fact", lang): [t(f"eng_fact_{e.key}", lang) for e in tfversions.ENGINES],
+    }), hide_index=True)
 
 
 def thread_scaling(df: pd.DataFrame, lang: str) -> None:
