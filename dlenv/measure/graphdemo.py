@@ -51,7 +51,7 @@ def run(backend: ModuleType, settings: TimingSettings = SETTINGS) -> dict[str, A
         graph = tf.function(fn)
         variants = {"eager": fn, "graph": graph, "xla": tf.function(fn, jit_compile=True)}
         # Timed before the operations are listed, so the graph's first call includes its tracing.
-        timings = [_time(mode, variants[mode], args, backend.sync, settings) for mode in MODES]
+        timings = [time_mode(mode, variants[mode], args, backend.sync, settings) for mode in MODES]
         operations = [_operation(tf, op) for op in graph.get_concrete_function(*args).graph.get_operations()]
     return {
         "source": textwrap.dedent(inspect.getsource(fn)),
@@ -60,9 +60,11 @@ def run(backend: ModuleType, settings: TimingSettings = SETTINGS) -> dict[str, A
     }
 
 
-def _time(
+def time_mode(
     mode: str, fn: Callable[..., Any], args: list[Any], sync: Callable[[Any], None], settings: TimingSettings
 ) -> dict[str, Any]:
+    """``fn(*args)`` timed by ``dlenv.measure.timing.measure``: ``{"mode": mode, **timing fields}``
+    (seconds per call), or ``{"mode": mode, "error": first line of the exception}`` if it raised."""
     try:
         measurement = measure(lambda: fn(*args), sync, settings)
     except Exception as exc:  # noqa: BLE001  (a mode that cannot run is reported, not raised)

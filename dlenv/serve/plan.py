@@ -3,7 +3,8 @@
 * ``Plan``: measure specs x devices x timings on every backend x CPU thread count given.
   A sweep over backends or thread counts is one plan, one job, one merged results document.
 * ``DeviceQuery``: versions and devices (with peaks, optionally a measured ceiling) per backend.
-* ``LearnExample``: the Learn page's traced ``tf.function`` timed eager / graph / XLA.
+* ``LearnExample``: a Learn page example on TensorFlow: the traced ``tf.function`` timed eager /
+  graph / XLA (``"graph"``), or the same computation the TensorFlow 1.x and 2.x ways (``"tf_versions"``).
 
 Each request splits into ``WorkerCall`` s, one per worker process it needs (Keras fixes its
 backend, and a framework its thread pools, when the process starts). A call travels to the
@@ -21,6 +22,7 @@ from dlenv.measure.workloads import WORKLOADS, Workload, WorkloadError
 from dlenv.vocab import BACKENDS, PEAKS, TIMINGS
 
 OPS = ("run", "devices", "learn")
+LEARN_EXAMPLES = ("graph", "tf_versions")  # dlenv.measure.graphdemo, dlenv.measure.tfversions
 
 
 def spec_to_message(spec: Workload) -> dict[str, Any]:
@@ -60,10 +62,13 @@ class WorkerCall:
     peak: str = "table"
     measure: bool = False
     strict_float32: bool = False
+    example: str = "graph"  # op="learn": which of LEARN_EXAMPLES
 
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise WorkloadError(f"op must be one of {', '.join(OPS)}, got {self.op!r}")
+        if self.example not in LEARN_EXAMPLES:
+            raise WorkloadError(f"example must be one of {', '.join(LEARN_EXAMPLES)}, got {self.example!r}")
         if not isinstance(self.strict_float32, bool):  # "false" in a message is a true string
             raise WorkloadError(f"strict_float32 must be true or false, got {self.strict_float32!r}")
         if self.op == "run":
@@ -78,7 +83,7 @@ class WorkerCall:
         return {"backend": self.backend, "op": self.op, "threads": self.threads,
                 "specs": [spec_to_message(s) for s in self.specs], "devices": list(self.devices),
                 "timings": list(self.timings), "budget_s": self.budget_s, "peak": self.peak,
-                "measure": self.measure, "strict_float32": self.strict_float32}
+                "measure": self.measure, "strict_float32": self.strict_float32, "example": self.example}
 
     @classmethod
     def from_message(cls, message: Any) -> WorkerCall:
@@ -93,7 +98,8 @@ class WorkerCall:
                        timings=tuple(message.get("timings", ("synced",))),
                        budget_s=float(message.get("budget_s", 3.0)), peak=str(message.get("peak", "table")),
                        measure=bool(message.get("measure", False)),
-                       strict_float32=message.get("strict_float32", False))
+                       strict_float32=message.get("strict_float32", False),
+                       example=str(message.get("example", "graph")))
         except (KeyError, TypeError) as exc:
             raise WorkloadError(f"the call is missing or has a bad field: {exc}") from exc
 
@@ -160,12 +166,18 @@ class DeviceQuery:
 
 @dataclass(frozen=True)
 class LearnExample:
-    """The Learn page's example (``dlenv.measure.graphdemo``), traced and timed on TensorFlow."""
+    """A Learn page example run on TensorFlow: ``"graph"`` (``dlenv.measure.graphdemo``, traced and
+    timed) or ``"tf_versions"`` (``dlenv.measure.tfversions``, TensorFlow 1.x vs 2.x)."""
 
+    example: str = "graph"
     label: str = field(default="graph example", compare=False)
 
+    def __post_init__(self) -> None:
+        if self.example not in LEARN_EXAMPLES:
+            raise WorkloadError(f"example must be one of {', '.join(LEARN_EXAMPLES)}, got {self.example!r}")
+
     def calls(self) -> list[WorkerCall]:
-        return [WorkerCall("tensorflow", "learn")]
+        return [WorkerCall("tensorflow", "learn", example=self.example)]
 
 
 Request = Plan | DeviceQuery | LearnExample

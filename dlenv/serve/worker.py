@@ -9,7 +9,7 @@ stdin, one call per line (``dlenv.serve.plan.WorkerCall.to_message``)::
 
     {"id": "7", "call": {"op": "run", "backend": ..., "specs": [...], "devices": [...], ...}}
     {"id": "8", "call": {"op": "devices", "backend": ..., "measure": false}}
-    {"id": "9", "call": {"op": "learn", "backend": "tensorflow"}}
+    {"id": "9", "call": {"op": "learn", "backend": "tensorflow", "example": "graph" | "tf_versions"}}
 
 stdout, events::
 
@@ -17,7 +17,8 @@ stdout, events::
     {"id": "7", "event": "progress", "task": 1, "tasks": 4, "label": "...", "sample": 3}
     {"id": "7", "event": "done", "result": {...results document...}}
     {"id": "8", "event": "done", "result": [{...device, peaks, free memory...}, ...]}
-    {"id": "9", "event": "done", "result": {...operations, eager / graph / XLA timings...}}
+    {"id": "9", "event": "done", "result": {...operations, eager / graph / XLA timings...}}  ("graph";
+        "tf_versions": the 1.x session, eager and tf.function timings and outputs)
     {"id": "7", "event": "error", "kind": "refused" | "bad_request" | ..., "message": ..., "hint": ...}
 
 Only this protocol goes to stdout: the real stdout file descriptor is kept for it and
@@ -32,7 +33,7 @@ import os
 import sys
 from typing import IO, Any
 
-from dlenv.measure import execute, graphdemo
+from dlenv.measure import execute, graphdemo, tfversions
 from dlenv.measure.timing import TimingSettings
 from dlenv.measure.workloads import Refused
 from dlenv.serve.plan import WorkerCall
@@ -60,7 +61,8 @@ def _answer(call_id: str, call: WorkerCall, backend: Any, protocol: _Protocol) -
         if backend.NAME != "tensorflow":  # the example traces a tf.function
             raise Refused(f"the graph example needs the tensorflow backend, not {backend.NAME}",
                           "ask the tensorflow worker")
-        protocol.send({"id": call_id, "event": "done", "result": graphdemo.run(backend)})
+        example = graphdemo.run if call.example == "graph" else tfversions.run
+        protocol.send({"id": call_id, "event": "done", "result": example(backend)})
     else:
         # A device this machine lacks is an error of its own; the others are still measured.
         # (When none of them is here, the call is refused as a whole.)
