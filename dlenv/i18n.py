@@ -43,11 +43,11 @@ TEXT: dict[str, dict[str, str]] = {
     "refused": {"en": "Not allowed here: {message}", "ko": "여기서는 허용되지 않습니다: {message}"},
     "table": {"en": "Results table", "ko": "결과 표"},
     "busy_warning": {"en": "{count} of {total} results were measured while other programs used up to {share}% "
-                           "of the CPU (marked busy in the table). Those times are slower and more spread than the "
+                           "of the CPU (marked ⏳ in the table). Those times are slower and more spread than the "
                            "code is, and comparisons of backends or thread counts can come out wrong. Measure "
                            "again when the machine is quiet.",
                      "ko": "결과 {total}개 중 {count}개는 다른 프로그램이 CPU를 최대 {share}%까지 쓰는 동안 "
-                           "측정했습니다(표에 busy로 표시). 이 시간은 코드 자체보다 느리고 들쭉날쭉하며, 백엔드나 "
+                           "측정했습니다(표에 ⏳로 표시). 이 시간은 코드 자체보다 느리고 들쭉날쭉하며, 백엔드나 "
                            "스레드 수 비교가 틀리게 나올 수 있습니다. 컴퓨터가 한가할 때 다시 측정하세요."},
     "backend": {"en": "Backend", "ko": "백엔드"},
     "devices": {"en": "Devices", "ko": "장치"},
@@ -115,8 +115,8 @@ TEXT: dict[str, dict[str, str]] = {
     "models_predicted_note": {"en": "Predicted from the datasheet: time = max(FLOPs ÷ peak, bytes ÷ memory "
                                     "bandwidth) + a fixed cost per step; nothing ran on those cards. What limits "
                                     "each: {bound}.",
-                              "ko": "데이터시트로 예측한 값입니다: 시간 = max(FLOPs ÷ 최고 성능, 바이트 ÷ 메모리 "
-                                    "대역폭) + 스텝당 고정 비용. 그 장치에서 실제로 실행하지는 않았습니다. 각 장치의 "
+                              "ko": "데이터시트로 예측한 값입니다: 시간 = (FLOPs ÷ 최고 성능)과 (바이트 ÷ 메모리 "
+                                    "대역폭) 중 큰 값 + 스텝당 고정 비용. 그 장치에서 실제로 실행하지는 않았습니다. 각 장치의 "
                                     "한계 요인: {bound}."},
     "bound_compute": {"en": "arithmetic (compute-bound)", "ko": "연산 (연산 한계)"},
     "bound_memory": {"en": "memory bandwidth (memory-bound)", "ko": "메모리 대역폭 (메모리 한계)"},
@@ -786,6 +786,13 @@ TEXT: dict[str, dict[str, str]] = {
     "hint_fresh": {"en": "the next measurement starts a fresh process", "ko": "다음 측정은 새 프로세스에서 시작합니다"},
     "hint_start_again": {"en": "start it again", "ko": "다시 시작하세요"},
     "hint_unknown": {"en": "see the original message below", "ko": "아래의 원래 메시지를 참고하세요"},
+    "runtime_local": {"en": "local", "ko": "이 컴퓨터"},
+    "runtime_colab": {"en": "Colab", "ko": "Colab"},
+    "runtime_streamlit-cloud": {"en": "Streamlit Community Cloud", "ko": "Streamlit Community Cloud"},
+    "peak_note_estimate": {"en": "estimate: {cores} cores × {ghz} GHz × {per_cycle} {dtype} FLOP/cycle ({units}); a VM "
+                                 "may hide the real clock",
+                           "ko": "추정치: 코어 {cores}개 × {ghz} GHz × 사이클당 {dtype} 연산 {per_cycle}번 ({units}). "
+                                 "가상 머신에서는 실제 클럭이 가려져 있을 수 있습니다."},
     "res_bad_file_short": {"en": "{name} was not imported, nothing from it was stored: it is not a dlenv results file.",
                            "ko": "{name} 파일을 가져오지 않았고 아무것도 저장하지 않았습니다. dlenv 결과 파일이 아닙니다."},
     # --- end of the tables-and-errors block ---

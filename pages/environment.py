@@ -10,6 +10,7 @@ from dlenv.measure.workloads import MLP, Matmul
 from dlenv.serve.plan import Plan
 from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import leave_other_pages, load_environments, run_job
+from dlenv.ui.messages import peak_note
 from dlenv.ui.state import page_language
 
 DEMO = Plan(tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128, batch=32),),
@@ -35,12 +36,12 @@ leave_other_pages("environment")  # a job left running on another page is cancel
 info = _cpu()
 cpu, peak = info["cpu"], info["peak"]
 st.title(t("env_title", lang))
-st.caption(t("env_running", lang, runtime=runtime()))
+st.caption(t("env_running", lang, runtime=t(f"runtime_{runtime()}", lang)))
 cols = st.columns(3)
 cols[0].metric(t("cpu", lang), cpu["name"])
 cols[1].metric(t("cores", lang), cpu["cores"] or "?")
 cols[2].metric(t("peak_estimate", lang), f"{peak.gflops:.0f} GFLOP/s" if peak else t("unknown", lang),
-               help=peak.note if peak else None)
+               help=peak_note(peak.note, lang) if peak else None)
 st.write(t("simd", lang, units=", ".join(cpu["simd"]) or t("none_reported", lang)))
 show_colab(lang, "environment")  # no GPU here? the Colab round trip
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dlenv import colab
-from dlenv.i18n import t
+from dlenv.i18n import TEXT, t
 
 # Pages whose download carries a sweep (the Environment page offers the link, or the notebook
 # when there is no link).
@@ -57,7 +57,8 @@ def show_colab(lang: str, page: str) -> None:
     sweep = matmul_sweep() if page == "matmul" else colab.Sweep()
     with st.container(border=True):
         st.write(t("colab_line", lang, file=colab.RESULTS_FILE))
-        st.caption(t("colab_sweep", lang, workloads=", ".join(sweep.workloads), sizes=", ".join(map(str, sweep.sizes)),
+        workloads = [t(f"wl_{name}", lang) if f"wl_{name}" in TEXT else name for name in sweep.workloads]
+        st.caption(t("colab_sweep", lang, workloads=", ".join(workloads), sizes=", ".join(map(str, sweep.sizes)),
                      dtype=sweep.dtype, backend=sweep.backend, devices=", ".join(sweep.devices)))
         slots = iter(st.columns(2))  # the link first when there is one, then the download
         if repository:

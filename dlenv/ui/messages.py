@@ -166,3 +166,19 @@ def show_problem(message: object, hint: object, lang: str, *, kind: str = "", wa
     if original:
         with box.expander(t("err_original", lang)):
             st.code(original, language="text")
+
+
+_PEAK_ESTIMATE = re.compile(r"estimate: (?P<cores>\d+) cores? x (?P<ghz>[\d.]+) GHz x (?P<per_cycle>\d+) (?P<dtype>\w+) "
+                            r"FLOP/cycle \((?P<units>.*)\); a VM may hide the real clock")
+
+
+def peak_note(note: str, lang: str) -> str:
+    """The CPU estimate's note (``dlenv.measure.devices``: cores x clock x FLOP per cycle,
+    and why) in ``lang``; in Korean the vector unit and core are named and the English
+    reasoning after them is left out. Another note comes back as it is."""
+    found = _PEAK_ESTIMATE.fullmatch(note or "")
+    if lang == "en" or not found:
+        return note
+    values = found.groupdict()
+    values["units"] = values["units"].split(":")[0]  # "AVX-512, AMD Zen 5": names, not prose
+    return t("peak_note_estimate", lang, **values)
