@@ -1097,6 +1097,28 @@ TEXT: dict[str, dict[str, str]] = {
     "class_src_local": {"en": "command line: run --save", "ko": "명령줄: run --save"},
     "class_src_unknown": {"en": "not recorded", "ko": "기록 없음"},
     # --- end of the class leaderboard block ---
+    # --- progress headings, presenter mode (dlenv/ui/jobs.py, dlenv/ui/presenter.py) -----------
+    "job_waiting": {"en": "Waiting (position {position})", "ko": "대기 중 ({position}번째)"},
+    "job_waiting_machine": {"en": "Waiting (next, after another measurement)",
+                            "ko": "대기 중 (다른 측정이 끝나면 바로 시작)"},
+    "presenter_mode": {"en": "Presenter mode", "ko": "발표 모드"},
+    "presenter_help": {"en": "Large text for a projector, without the sidebar and toolbar. The address "
+                             "?presenter=1 opens the app this way.",
+                       "ko": "프로젝터용으로 글자를 키우고 사이드바와 도구 모음을 숨깁니다. 주소 끝에 ?presenter=1을 "
+                             "붙이면 처음부터 이 모드로 열립니다."},
+    "presenter_leave": {"en": "Leave presenter mode", "ko": "발표 모드 끝내기"},
+    "presenter_replay": {"en": "Replay stored results instead of measuring",
+                         "ko": "측정하지 않고 저장된 결과 다시 보여 주기"},
+    "presenter_replay_help": {"en": "For a slow or busy server: a Run button shows the newest stored results of "
+                                    "the same measurement (run earlier on this server, or saved in the database), "
+                                    "marked as a replay with the time they were measured.",
+                              "ko": "서버가 느리거나 바쁠 때 씁니다. 실행 버튼을 누르면 같은 측정의 가장 최근 저장 결과"
+                                    "(이 서버에서 앞서 실행했거나 데이터베이스에 저장한 것)를 측정한 시각과 함께 "
+                                    "다시 보기로 표시해 보여 줍니다."},
+    "replayed": {"en": "Replay: results measured at {when}, shown again instead of measuring now.",
+                 "ko": "다시 보기: {when}에 측정한 결과이며, 지금 새로 측정하지 않았습니다."},
+    "replay_none": {"en": "Nothing stored to replay for this request: measuring it now.",
+                    "ko": "이 요청에는 다시 보여 줄 저장 결과가 없어 지금 측정합니다."},
 }
 
 

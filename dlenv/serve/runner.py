@@ -12,7 +12,10 @@ served ``max_jobs_per_worker`` calls is replaced. Memory is bounded for small
 deployments: at most ``limits.max_workers`` workers live at once, an idle one is stopped
 after ``limits.worker_idle_s``, one holding more than ``limits.worker_memory_bytes`` after
 a call is stopped, and a plan that would not fit on top of its backend's measured
-baseline is refused before it is queued.
+baseline is refused before it is queued. ``prewarm`` starts a backend's worker ahead of the
+first request, in a thread of its own and without the machine lock; a call that needs a
+worker waits, under the lock, until no worker is still starting, so nothing is timed
+while a framework loads beside it.
 
 This module never imports a framework: only workers do.
 """
@@ -115,6 +118,7 @@ class Runner:
         self._environments: dict[str, dict[str, Any]] = {}
         self._baseline_mb: dict[str, float] = {}  # each backend's worker, just started
         self._last_used: dict[tuple[str, int | None], float] = {}
+        self._prewarming: dict[tuple[str, int | None], threading.Thread] = {}  # workers starting ahead
         self._ids = itertools.count(1)
         self._closed = False
         self._thread = threading.Thread(target=self._dispatch, name="dlenv-runner", daemon=True)
@@ -160,6 +164,32 @@ class Runner:
             elif job is self._running:
                 self._kill_calling()
 
+    def prewarm(self, backend: str, threads: int | None = None) -> threading.Thread | None:
+        """Start ``backend``'s worker now, in the background, so its first request finds it warm.
+
+        Returns the thread that waits for the worker's "ready" (join it to wait), or None when
+        nothing was started: the runner is closing, that worker is already alive or starting,
+        or ``limits.max_workers`` are alive. It never takes the machine-wide lock and never
+        blocks the caller; a failed start (backend not installed, too slow) is dropped
+        silently, and the first request then starts the worker itself and reports the error.
+        ``shutdown`` kills a worker still starting.
+        """
+        key = (backend, threads)
+        with self._lock:
+            alive = sum(1 for worker in self._workers.values() if worker.alive)
+            current = self._workers.get(key)
+            if self._closed or key in self._prewarming or (current is not None and current.alive) \
+                    or alive >= self.limits.max_workers:
+                return None
+            worker = WorkerProcess(backend, threads=threads, virtual_cpus=self._virtual_cpus,
+                                   startup_timeout_s=self.limits.startup_timeout_s)
+            self._workers[key] = worker
+            thread = threading.Thread(target=self._start_ahead, args=(key, worker), name=f"dlenv-prewarm-{backend}",
+                                      daemon=True)
+            self._prewarming[key] = thread
+            thread.start()
+        return thread
+
     def worker_count(self) -> int:
         return sum(1 for worker in list(self._workers.values()) if worker.alive)
 
@@ -173,8 +203,13 @@ class Runner:
             if self._running is not None:  # stops its wait for the machine lock too
                 self._running._cancelled = True
             self._kill_calling()
+            for key in self._prewarming:  # a worker still loading its framework: nobody needs it now
+                self._workers[key].kill(reason="cancelled")
+            prewarming = list(self._prewarming.values())
             self._lock.notify_all()
         self._thread.join(timeout=30)
+        for thread in prewarming:
+            thread.join(timeout=30)
         for worker in list(self._workers.values()):
             worker.stop()
 
@@ -184,6 +219,33 @@ class Runner:
         """The backend's environment if a worker already reported it (never blocks)."""
         with self._lock:
             return self._environments.get(backend)
+
+    def _start_ahead(self, key: tuple[str, int | None], worker: WorkerProcess) -> None:
+        """A prewarm thread: start the worker; keep it if it started and the runner is still open."""
+        try:
+            worker.start()
+        except WorkerError:
+            worker.kill()
+        baseline = _rss_mb(worker) if worker.alive else 0.0
+        with self._lock:
+            if self._closed:
+                worker.kill(reason="cancelled")  # shutdown came while it started (before its process existed)
+            if worker.alive:
+                self._baseline_mb[key[0]] = baseline
+                self._last_used[key] = time.monotonic()  # retired when idle, like any other worker
+            elif self._workers.get(key) is worker:
+                del self._workers[key]
+            del self._prewarming[key]
+            self._lock.notify_all()
+
+    def _await_prewarm(self, job: Job) -> None:
+        """Wait (cancellable) until no worker is starting ahead: one that belongs to this call is
+        then warm, and another's framework import does not disturb the timing."""
+        with self._lock:
+            while self._prewarming and not job._cancelled and not self._closed:
+                self._lock.wait(timeout=0.2)
+            if job._cancelled or self._closed:
+                raise WorkerError("cancelled while a worker started", "", "cancelled")
 
     def _kill_calling(self) -> None:
         """Kill the worker the running job uses (starting or measuring). Called under the lock, so
@@ -248,10 +310,13 @@ class Runner:
         if waited is None:
             raise WorkerError("cancelled while waiting for another measurement", "", "cancelled")
         job.waited_s += waited
+        if "waiting_for" in job.progress:  # the lock is ours: no longer waiting
+            job.progress = {}
         key = (call.backend, call.threads)
         try:
             with self._lock:
                 self._calling = key
+            self._await_prewarm(job)
             worker = self._worker(key)
             with self._lock:
                 if job._cancelled:  # cancelled just as its worker became ready
@@ -280,11 +345,11 @@ class Runner:
         return results.validate_document(reply) if call.op == "run" else reply
 
     def _worker(self, key: tuple[str, int | None]) -> WorkerProcess:
-        for other in [k for k in self._workers if k[0] == key[0] and k != key]:
+        for other in [k for k in list(self._workers) if k[0] == key[0] and k != key]:  # list(): a prewarm may add
             self._retire(other)  # one worker per backend keeps memory bounded
         worker = self._workers.get(key)
         if worker is None or not worker.alive:
-            others = sorted((k for k in self._workers if k != key), key=lambda k: self._last_used.get(k, 0))
+            others = sorted((k for k in list(self._workers) if k != key), key=lambda k: self._last_used.get(k, 0))
             for other in others[:max(0, len(others) + 1 - self.limits.max_workers)]:
                 self._retire(other)  # the least recently used make room
             worker = WorkerProcess(key[0], threads=key[1], virtual_cpus=self._virtual_cpus,
@@ -302,7 +367,9 @@ class Runner:
 
     def _retire_idle(self) -> None:
         now = time.monotonic()
-        for key in [k for k, used in self._last_used.items() if now - used > self.limits.worker_idle_s]:
+        with self._lock:  # a prewarm thread may add to _last_used meanwhile
+            idle = [k for k, used in self._last_used.items() if now - used > self.limits.worker_idle_s]
+        for key in idle:
             self._retire(key)
 
     def _retire(self, key: tuple[str, int | None]) -> None:

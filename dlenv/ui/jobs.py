@@ -6,7 +6,11 @@ reruns itself every ``POLL_S`` (``st.fragment(run_every=...)``): it shows the qu
 position or progress, a bar and a Cancel button, and reruns the whole page once the job
 has finished, when ``run_job`` hands the page its result. The rest of the page renders
 meanwhile. Finished measurements are kept per session, and a plan already measured in
-this session is served from there, marked as cached.
+this session is served from there, marked as cached. The box's heading says "Waiting
+(position N)" while the job waits in the queue or for another process's measurement, and
+"Measuring..." (or the page's own heading) once it runs. In presenter mode with Replay on
+(``dlenv.ui.presenter``), a Run shows the newest stored result of the same request instead,
+labelled as a replay with its time.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dlenv.i18n import t
 from dlenv.measure.workloads import Refused
 from dlenv.serve.plan import DeviceQuery, LearnExample, Plan, Request
 from dlenv.serve.runner import CANCELLED, DONE, QUEUED, Busy, Job
+from dlenv.ui import presenter
 from dlenv.ui.messages import show_problem
 from dlenv.ui.state import runner, session_id
 
@@ -61,11 +66,18 @@ def run_job(request: Request | None, lang: str, *, start: bool = True, slot: str
         running = st.session_state.get(f"_job_{slot}")
         if not (running and running.request == request):  # pressed again while it runs: follow that job
             cached = _cached(request)
-            if cached is None:
-                _submit(request, lang, slot)
-            else:
+            replayed = presenter.replay(request) if cached is None and presenter.replaying() else None
+            if cached is not None:
                 _drop(slot)
                 st.session_state[f"_last_{slot}"] = {"request": request, "result": cached, "cached": True}
+            elif replayed is not None:
+                _drop(slot)
+                st.session_state[f"_last_{slot}"] = {"request": request, "result": replayed[0], "cached": False,
+                                                     "replayed": replayed[1]}
+            else:
+                if presenter.replaying():
+                    st.caption(t("replay_none", lang))
+                _submit(request, lang, slot)
     job: Job | None = st.session_state.get(f"_job_{slot}")
     if job is not None:
         if not job.finished:
@@ -75,6 +87,8 @@ def run_job(request: Request | None, lang: str, *, start: bool = True, slot: str
     last = st.session_state.get(f"_last_{slot}")
     if last is None:
         return None
+    if last.get("replayed"):
+        st.info(t("replayed", lang, when=last["replayed"]), icon=":material/replay:")
     if last["cached"]:
         st.info(t("cached", lang))
         st.button(t("measure_again", lang), key=f"again_{slot}",
@@ -120,6 +134,8 @@ def _collect(job: Job, slot: str, lang: str) -> None:
         _show_task_failures(job, lang)
     if isinstance(job.request, Plan) and job.state == DONE:  # only complete measurements are served again
         st.session_state.setdefault("results", []).append({"request": job.request, "doc": job.result})
+    if job.state == DONE:
+        presenter.remember(job.request, job.result)  # for a presenter's Replay, in any session
     st.session_state[f"_last_{slot}"] = {"request": job.request, "result": job.result, "cached": False}
 
 
@@ -170,10 +186,21 @@ def _progress(slot: str, lang: str, status: str) -> None:
     if job is None or job.finished:
         st.rerun()
     # Not ``with st.status(...)``: leaving that block marks the box complete (a tick while it runs).
-    box = st.status(t(status, lang), expanded=True, state="running")
+    box = st.status(_heading(job, lang, status), expanded=True, state="running")
     box.button(t("cancel", lang), key=f"cancel_{slot}", on_click=_cancel, args=(slot,))
     box.write(_progress_text(job, lang))
     box.progress(_fraction(job))
+
+
+def _heading(job: Job, lang: str, status: str) -> str:
+    """The box's title: waiting (in the queue, with its position, or for another process's
+    measurement) until the job runs, then the page's own heading (``status``)."""
+    position = job.position
+    if job.state == QUEUED and position:
+        return t("job_waiting", lang, position=position)
+    if "waiting_for" in job.progress:  # next in line: another process measures
+        return t("job_waiting_machine", lang)
+    return t(status, lang)
 
 
 def _fraction(job: Job) -> float:

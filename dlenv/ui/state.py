@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import TYPE_CHECKING
 
+import psutil
 import streamlit as st
 
 from dlenv.i18n import LANGS, t
+from dlenv.serve.limits import BASELINE_MB, Limits
 from dlenv.serve.runner import Runner
+from dlenv.ui import presenter
 
 if TYPE_CHECKING:
     from dlenv.data.store import Store
@@ -64,14 +68,22 @@ def navigation() -> st.Page:
     app.py runs the returned page; page_language() calls this when Streamlit ran a
     page without app.py (see the comment above).
     """
-    st.set_page_config(page_title="dlenv", page_icon=":material/speed:", layout="wide")
-    lang = language_picker()
+    showing = presenter.begin()  # before set_page_config: presenter mode starts with the sidebar collapsed
+    st.set_page_config(page_title="dlenv", page_icon=":material/speed:", layout="wide",
+                       initial_sidebar_state="collapsed" if showing else "auto")
+    _start_runner()  # the TensorFlow worker starts loading while the visitor reads the page
+    lang = language()
+    if showing:
+        presenter.frame(lang)  # large fonts, no sidebar or toolbar; the way out on the page
+    else:
+        language_picker()
+        presenter.switch(lang)
     st.session_state[_IN_APP] = True
     st.set_option("client.showSidebarNavigation", True)  # off in config.toml until now, see above
     return st.navigation([
         st.Page(script, title=t(key, lang), icon=icon, default=(i == 0))
         for i, (script, key, icon) in enumerate(PAGES)
-    ])
+    ], position="top" if showing else "sidebar")  # presenter mode: the pages along the top, no sidebar
 
 
 def page_language() -> str:
@@ -95,12 +107,46 @@ def language_picker() -> str:
     return lang
 
 
+PREWARM_BACKEND = "tensorflow"  # the Quick demo's backend, and the slowest to start (seconds)
+
+
+def prewarm_fits(limits: Limits, available_bytes: int | None = None) -> bool:
+    """Whether this machine has memory for a TensorFlow worker nobody asked for yet.
+
+    Its resident size once started (``BASELINE_MB``, measured by bench/memory.py) must be
+    under this deployment's per-process limit (``DLENV_WORKER_MEMORY_MB``, where set: else
+    the worker could run nothing), and the memory available now
+    (``psutil.virtual_memory().available``, or ``available_bytes``) must hold it twice over,
+    so that a small Cloud instance keeps room for the app and the visitor's own request.
+    ``DLENV_PREWARM=0`` turns prewarming off.
+    """
+    if os.environ.get("DLENV_PREWARM", "1") == "0":
+        return False
+    need = BASELINE_MB[PREWARM_BACKEND] * 2**20
+    if limits.worker_memory_bytes is not None and need >= limits.worker_memory_bytes:
+        return False
+    available = psutil.virtual_memory().available if available_bytes is None else available_bytes
+    return available >= 2 * need
+
+
 @st.cache_resource(show_spinner=False, on_release=lambda runner: runner.shutdown())
 def _shared_runner() -> Runner:
     # Streamlit copies root-level secrets (Streamlit Cloud's Secrets setting) into the
     # environment when it loads them: load them before the limits are read.
     st.secrets.load_if_toml_exists()
-    return Runner()
+    shared = Runner()
+    if prewarm_fits(shared.limits):
+        shared.prewarm(PREWARM_BACKEND)  # a thread; the first Quick demo then finds it warm
+    return shared
+
+
+def _start_runner() -> None:
+    """Create the shared Runner on the first page render (it prewarms TensorFlow); never stops
+    the page: an unusable limit is said by the first page that measures (``runner()``)."""
+    try:
+        _shared_runner()
+    except ValueError:
+        pass
 
 
 def runner() -> Runner:
