@@ -8,7 +8,7 @@ here is accepted everywhere at once (``tests/test_vocab.py`` checks each user).
 from __future__ import annotations
 
 # What can be measured (``dlenv.measure.workloads`` has one spec class per name).
-WORKLOADS = ("matmul", "elementwise", "mlp", "cnn")
+WORKLOADS = ("matmul", "elementwise", "mlp", "cnn", "train")
 # Bytes per element: memory and bandwidth estimates use them.
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
 DTYPES = tuple(DTYPE_BYTES)
@@ -32,6 +32,15 @@ TIMED_PROVENANCES = ("measured", "imported", "reference")
 MATMUL_PRECISIONS = ("float64", "float32", "tf32", "bfloat16_3x", "bfloat16", "float16")
 MODEL_BOUNDS = ("compute", "memory", "overhead")
 ELEMENTWISE_OPS = ("add", "multiply")
+# The training workload (``dlenv.measure.workloads.Train``): a Keras model trained with model.fit.
+TRAIN_MODELS = ("mlp", "cnn")
+# digits: scikit-learn's bundled 8x8 digits (no network); the others through keras.datasets.
+DATASETS = ("digits", "mnist", "fashion_mnist")
+# How batches reach the model: in-memory arrays; a stream (tf.data on TensorFlow, a Python
+# generator elsewhere) preprocessing each batch, no prefetch; the same, parallel and prefetched.
+PIPELINES = ("arrays", "streamed", "prefetched")
+# Keras dtype policies a training may use, and the dtype its layers compute in.
+TRAIN_PRECISIONS = {"float32": "float32", "mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
 # Ranges accepted for workload parameters (inclusive). They keep a typo (size 10**9)
 # from reaching a framework; the CLI and the pages offer the same ranges.
@@ -46,4 +55,7 @@ PARAM_LIMITS = {
     "image": (4, 1024),
     "channels": (1, 64),
     "kernel": (1, 11),
+    "epochs": (1, 1000),
+    "samples": (1, 1_000_000),
+    "seed": (0, 2**31 - 1),
 }

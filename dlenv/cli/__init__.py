@@ -88,6 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     plan = Plan(tuple(workload_specs(args)), tuple(device_tokens(args.devices)), timings(args),
                 tuple(backend_names(args.backend)), (args.threads,), args.budget, args.peak,
                 strict_float32=args.strict_float32, label=args.workload)
+    _check_training(plan)
     _check_out(args.out)
     if args.save or args.db:
         db = _open_store(args.db)  # a bad URL or a missing class code fails now, not after minutes of measuring
@@ -105,6 +106,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_failures([{"error": e.message, "hint": e.hint} for e in job.errors])
         return EXIT_FAILED
     return _finish(job.result, args)
+
+
+def _check_training(plan: Plan) -> None:
+    """A training's dataset must be here or downloadable, and it must fit in the memory free
+    now: said in one line before any worker starts (the worker checks again)."""
+    import psutil
+
+    from dlenv.measure import datasets
+    from dlenv.measure.execute import MEMORY_HEADROOM
+    from dlenv.measure.workloads import Train
+    from dlenv.serve.limits import train_hint
+
+    room = psutil.virtual_memory().available * MEMORY_HEADROOM
+    for spec in plan.specs:
+        if not isinstance(spec, Train):
+            continue
+        if spec.memory_bytes() > room:
+            raise CliError(f"{spec.label()} needs about {spec.memory_bytes() / 2**20:,.0f} MB but this machine has "
+                           f"{room / 2**20:,.0f} MB free; {train_hint(spec, lambda s: s.memory_bytes() <= room)}")
+        problem = datasets.availability_problem(spec.dataset)
+        if problem:
+            raise CliError(problem)
 
 
 def _run_job(request: Request, args: argparse.Namespace, quiet: bool) -> tuple[Any, int]:
@@ -220,7 +243,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     specs, cards = workload_specs(args), predict_cards(args.device)
     try:
-        doc = predict.predict_document(specs, cards, float32_precision=args.precision)
+        if args.workload == "train":  # an epoch: steps of the datasheet model (dlenv.measure.training)
+            from dlenv.measure import training
+
+            doc = training.predict_document(specs, cards, float32_precision=args.precision)
+        else:
+            doc = predict.predict_document(specs, cards, float32_precision=args.precision)
     except predict.PredictError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

@@ -15,8 +15,20 @@ from pathlib import Path
 from typing import NoReturn
 
 from dlenv.measure import backends
-from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul, Workload, WorkloadError
-from dlenv.vocab import DTYPES, ELEMENTWISE_OPS, MODES, PEAKS, TIMINGS, WORKLOADS
+from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul, Train, Workload, WorkloadError
+from dlenv.vocab import (
+    DATASETS,
+    DTYPES,
+    ELEMENTWISE_OPS,
+    MODES,
+    PARAM_LIMITS,
+    PEAKS,
+    PIPELINES,
+    TIMINGS,
+    TRAIN_MODELS,
+    TRAIN_PRECISIONS,
+    WORKLOADS,
+)
 
 DEVICE_TOKEN = re.compile(r"^(all|cpu|gpu|tpu)(:\d+)?$")
 # ASCII digits only, and few of them: str.isdigit() also accepts "²", which int() refuses, and
@@ -46,6 +58,12 @@ def _int_list(flag: str, text: str, lo: int = 1, hi: int = 65536) -> list[int]:
                            f"separated by commas (e.g. {lo},{min(hi, lo * 64)})")
         values.append(int(item))
     return values
+
+
+def _int_one(flag: str, text: str, lo: int, hi: int) -> int:
+    if not WHOLE_NUMBER.fullmatch(text.strip()) or not lo <= int(text) <= hi:
+        raise CliError(f"{flag}: {text!r} is not allowed; give one whole number from {lo} to {hi}")
+    return int(text)
 
 
 def _matmul_shapes(text: str) -> list[tuple[int, int, int]]:
@@ -137,13 +155,27 @@ def _add_workload_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sizes", default="256,1024", help="matmul/elementwise: N or MxNxK, comma-separated")
     parser.add_argument("--op", default="add", help=f"elementwise: {', '.join(ELEMENTWISE_OPS)}")
     parser.add_argument("--depth", default=None, help="mlp/cnn: layers (comma-separated to sweep)")
-    parser.add_argument("--width", default="512", help="mlp: units per layer")
+    parser.add_argument("--width", default=None, help="mlp: units per layer (default 512); train: units per "
+                                                      "layer (mlp) or filters (cnn), default 128")
     parser.add_argument("--input", default="784", help="mlp: input features")
     parser.add_argument("--filters", default="32", help="cnn: filters per conv layer")
     parser.add_argument("--image", default="32", help="cnn: image height and width")
     parser.add_argument("--channels", default="3", help="cnn: input channels")
-    parser.add_argument("--batch", default=None, help="mlp/cnn: batch size (comma-separated to sweep)")
+    parser.add_argument("--batch", default=None, help="mlp/cnn/train: batch size (comma-separated to sweep)")
     parser.add_argument("--mode", default="inference", help=f"mlp/cnn: {', '.join(MODES)} (or both)")
+    train = parser.add_argument_group("train", "a Keras model trained with model.fit on a real dataset")
+    train.add_argument("--model", default="mlp", help=f"train: {', '.join(TRAIN_MODELS)}")
+    train.add_argument("--dataset", default="digits",
+                       help=f"train: {', '.join(DATASETS)} (digits is bundled with scikit-learn: no network)")
+    train.add_argument("--epochs", default="3", help="train: epochs (whole passes over the training images)")
+    train.add_argument("--pipeline", default="arrays",
+                       help=f"train: {', '.join(PIPELINES)} (comma-separated to compare input pipelines)")
+    # predict has a --precision of its own (how float32 matmuls run): there this is --train-precision.
+    precision_flag = "--train-precision" if parser.prog.endswith("predict") else "--precision"
+    train.add_argument(precision_flag, dest="train_precision", default="float32",
+                       help=f"train: {', '.join(TRAIN_PRECISIONS)} (comma-separated to compare)")
+    train.add_argument("--seed", default="0", help="train: random seed (the same seed gives the same accuracies)")
+    train.add_argument("--samples", default=None, help="train: use only this many training images (default: all)")
 
 
 def _add_predict(sub: argparse._SubParsersAction) -> None:
@@ -202,6 +234,8 @@ def workload_specs(args: argparse.Namespace) -> list[Workload]:
             ops = _choice_list("--op", args.op, ELEMENTWISE_OPS)
             return [Elementwise(n, op, dt) for dt in dtypes for op in ops
                     for n in _int_list("--sizes", args.sizes)]
+        if args.workload == "train":
+            return _train_specs(args, dtypes)
         modes = _choice_list("--mode", args.mode, MODES)
         # "is None", not "or": an empty --depth= or --batch= is refused like an empty --sizes=, not read as the default.
         depths = _int_list("--depth", ("4" if args.workload == "mlp" else "3") if args.depth is None else args.depth, 1, 64)
@@ -209,7 +243,7 @@ def workload_specs(args: argparse.Namespace) -> list[Workload]:
         if args.workload == "mlp":
             return [MLP(depth=d, width=w, batch=b, mode=mo, input_dim=i, dtype=dt)
                     for dt, mo, d, w, b, i in itertools.product(
-                        dtypes, modes, depths, _int_list("--width", args.width, 1, 16384), batches,
+                        dtypes, modes, depths, _int_list("--width", args.width or "512", 1, 16384), batches,
                         _int_list("--input", args.input))]
         return [CNN(depth=d, filters=f, batch=b, mode=mo, image=im, channels=c, dtype=dt)
                 for dt, mo, d, f, b, im, c in itertools.product(
@@ -217,6 +251,29 @@ def workload_specs(args: argparse.Namespace) -> list[Workload]:
                     _int_list("--image", args.image, 4, 1024), _int_list("--channels", args.channels, 1, 64))]
     except WorkloadError as exc:
         raise CliError(str(exc)) from exc
+
+
+def _train_specs(args: argparse.Namespace, dtypes: list[str]) -> list[Train]:
+    """The ``Train`` specs of ``run train`` (a sweep over pipelines, precisions and batches)."""
+    if dtypes != ["float32"]:
+        raise CliError("--dtype: train takes --precision instead (float32, mixed_float16, mixed_bfloat16)")
+    if getattr(args, "timing", "synced") != "synced":
+        raise CliError("--timing: train is timed synced only (its epochs end with the loss on the host)")
+    model = _choice_list("--model", args.model, TRAIN_MODELS)
+    dataset = _choice_list("--dataset", args.dataset, DATASETS)
+    if len(model) > 1 or len(dataset) > 1:
+        raise CliError("--model and --dataset: give one of each")
+    pipelines = _choice_list("--pipeline", args.pipeline, PIPELINES)
+    precisions = _choice_list("--precision", args.train_precision, tuple(TRAIN_PRECISIONS))
+    one = {flag: _int_one(flag, text, *PARAM_LIMITS[name])
+           for flag, text, name in (("--epochs", args.epochs, "epochs"), ("--seed", args.seed, "seed"),
+                                    ("--depth", args.depth or "2", "depth"), ("--width", args.width or "128", "width"))}
+    samples = _int_one("--samples", args.samples, *PARAM_LIMITS["samples"]) if args.samples else None
+    batches = _int_list("--batch", args.batch or "32")
+    return [Train(model=model[0], dataset=dataset[0], epochs=one["--epochs"], batch=b, seed=one["--seed"],
+                  pipeline=p, depth=one["--depth"], width=one["--width"], samples=samples,
+                  dtype=TRAIN_PRECISIONS[precision])
+            for precision, p, b in itertools.product(precisions, pipelines, batches)]
 
 
 def backend_names(text: str) -> list[str]:

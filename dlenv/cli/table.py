@@ -104,6 +104,28 @@ def print_results(doc: dict[str, Any]) -> None:
     for r in doc["results"]:
         if r.get("note"):
             _out.print(f"note ({r.get('label')}, {r['device']}, {r.get('timing') or '-'}): {r['note']}", highlight=False)
+    for r in doc["results"]:
+        if r.get("epoch_s"):
+            print_epochs(r)
+
+
+def print_epochs(r: dict[str, Any]) -> None:
+    """A training's epochs (``dlenv run train``): time, samples/s, loss and accuracy, then its test accuracy."""
+    title = f"{r.get('label', r['workload'])} on {r.get('backend') or '-'} {r['device']}"
+    table = Table(title=title, box=box.SIMPLE)
+    for column in ("epoch", "time", "samples/s", "loss", "accuracy", "val loss", "val accuracy"):
+        table.add_column(column, justify="right")
+    samples = r.get("train_samples")
+    for i, seconds in enumerate(r["epoch_s"]):
+        cells = [r.get(f"epoch_{name}", [None] * len(r["epoch_s"]))[i]
+                 for name in ("loss", "accuracy", "val_loss", "val_accuracy")]
+        table.add_row(f"{i + 1}" + (" (first)" if i == 0 else ""), _fmt_time(seconds),
+                      f"{samples / seconds:,.0f}" if samples and seconds else "-",
+                      *[f"{value:.4f}" if value is not None else "-" for value in cells])
+    _out.print(table)
+    if r.get("test_accuracy") is not None:
+        _out.print(f"test accuracy {r['test_accuracy']:.4f} (loss {r['test_loss']:.4f}) on {r.get('test_samples')} "
+                   f"images; whole fit {_fmt_time(r['fit_s'])}; fed by {r.get('feeder', '-')}", highlight=False)
 
 
 def busy_line(rows: list[dict[str, Any]]) -> str | None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -35,6 +35,7 @@ from dlenv.data.fields import (
     MAX_ERRORS,
     MAX_PROBLEMS,
     MAX_RESULTS,
+    MAX_SAMPLES,
     MAX_TEXT,
     PARAM_PREFIX,
     REFUSED,
@@ -45,6 +46,7 @@ from dlenv.data.fields import (
     Environments,
     ExtraName,
     ExtraValue,
+    Finite,
     Flag,
     LongText,
     NonNegative,
@@ -115,6 +117,10 @@ class _Record(BaseModel):
     # Other fields are kept when they are scalars a table can hold.
     __pydantic_extra__: dict[ExtraName, ExtraValue] = Field(init=False)
 
+
+# A training's figures per epoch, first epoch first (None: no figure, e.g. a loss that diverged).
+PerEpoch = Annotated[list[Annotated[float, Finite] | None], Field(max_length=MAX_SAMPLES)]
+EPOCH_FIELDS = ("epoch_s", "epoch_loss", "epoch_accuracy", "epoch_val_loss", "epoch_val_accuracy")
 
 # A timing dlenv took (measured, imported, reference) has all of these; a published or
 # predicted figure is one number per shape and has none of them.
@@ -197,6 +203,13 @@ class Result(_Record):
     matmul_precision: choice(MATMUL_PRECISIONS) | None = Field(
         None, description="The precision the matmul ran in: a float32 matmul may run as tf32 or bfloat16 passes.")
     matmul_precision_setting: Text | None = Field(None, description="The backend's setting, as read when it ran.")
+    # A training (workload "train"): one figure per epoch, first epoch first. Its median_s is a
+    # steady epoch's time, first_call_s the first epoch's, samples_s the later epochs' times.
+    epoch_s: PerEpoch | None = Field(None, description="Seconds of each epoch (its validation pass included).")
+    epoch_loss: PerEpoch | None = Field(None, description="Training loss of each epoch.")
+    epoch_accuracy: PerEpoch | None = Field(None, description="Training accuracy of each epoch (0 to 1).")
+    epoch_val_loss: PerEpoch | None = Field(None, description="Validation loss after each epoch.")
+    epoch_val_accuracy: PerEpoch | None = Field(None, description="Validation accuracy after each epoch (0 to 1).")
     environment: EnvironmentKey = Field(description="The key of the environment that measured it.")
 
     @model_validator(mode="before")
@@ -214,6 +227,14 @@ class Result(_Record):
             if missing:
                 raise refuse(f"a {self.provenance} result must have {', '.join(missing)} "
                              "(only published and predicted figures may leave them out)")
+        return self
+
+    @model_validator(mode="after")
+    def _one_figure_per_epoch(self) -> Result:
+        lengths = {name: len(getattr(self, name)) for name in EPOCH_FIELDS if getattr(self, name) is not None}
+        if len(set(lengths.values())) > 1:
+            raise refuse("the per-epoch lists must have one figure per epoch each, got "
+                         + ", ".join(f"{name}: {length}" for name, length in lengths.items()))
         return self
 
     @field_validator("params")

@@ -16,10 +16,10 @@ from types import ModuleType
 from typing import Any
 
 from dlenv.data import results
-from dlenv.measure import backends, contention, devices, environment, programs
+from dlenv.measure import backends, contention, datasets, devices, environment, programs, training
 from dlenv.measure.environment import now_iso
 from dlenv.measure.timing import Measurement, TimingSettings, measure
-from dlenv.measure.workloads import Elementwise, Matmul, Refused, Workload
+from dlenv.measure.workloads import Elementwise, Matmul, Refused, Train, Workload
 from dlenv.precision import MATMUL_WORKLOADS
 from dlenv.vocab import DTYPES
 
@@ -51,6 +51,8 @@ def check(spec: Workload, device: devices.DeviceInfo, backend: ModuleType) -> st
     """Why ``spec`` cannot run on ``device`` (one sentence saying what to change), or None."""
     problem = backends.dtype_problem(device, spec.dtype)
     if problem:
+        return problem
+    if isinstance(spec, Train) and (problem := datasets.availability_problem(spec.dataset)):
         return problem
     free = backend.free_memory(device.id)
     if free is None or spec.memory_bytes() <= free * MEMORY_HEADROOM:
@@ -144,8 +146,11 @@ def run_plan(tasks: Sequence[Task], backend: ModuleType, settings: TimingSetting
             key = (task.device.id, task.spec.dtype)
             if peak == "measured" and key not in ceilings:
                 ceilings[key] = measure_ceiling(task.device, task.spec.dtype, backend, settings)
-            finished = run_task(task, backend, settings, ceilings.get(key),
-                                lambda n, where=where: emit({**where, "sample": n}))
+            if isinstance(task.spec, Train):
+                finished = [run_training(task, backend, lambda info, where=where: emit(_training_event(where, info)))]
+            else:
+                finished = run_task(task, backend, settings, ceilings.get(key),
+                                    lambda n, where=where: emit({**where, "sample": n}))
             records += finished
             emit({**where, "finished": finished})
         except MeasurementFailed as exc:
@@ -184,6 +189,36 @@ def run_task(task: Task, backend: ModuleType, settings: TimingSettings = TimingS
     except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
         raise _explain(exc, task, backend) from exc
     return records
+
+
+def run_training(task: Task, backend: ModuleType, on_event: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Train a ``Train`` spec on the task's device (``dlenv.measure.training``): its result record.
+
+    ``on_event`` receives the download's and each epoch's progress; a failure is a
+    ``MeasurementFailed`` saying what happened, as for ``run_task``.
+    """
+    import keras
+
+    present = _device_ids(backend)
+    if task.device.id not in present:
+        raise MeasurementFailed(f"there is no device {task.device.id} for the {backend.NAME} backend here",
+                                f"choose one of {', '.join(present)}")
+    try:
+        with keras.device(backend.keras_device(task.device.id)):
+            return training.run_task(task.spec, backend, task.device, on_event)
+    except datasets.DatasetUnavailable as exc:
+        raise MeasurementFailed(str(exc), "use --dataset digits, which needs no network") from exc
+    except Exception as exc:  # noqa: BLE001  (every framework error becomes a message)
+        raise _explain(exc, task, backend) from exc
+
+
+def _training_event(where: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
+    """A training's progress as a task event, its label saying the epoch (or the download)."""
+    if "epoch" in info:
+        step = f" epoch {info['epoch']}/{info['epochs']}"
+    else:
+        step = f" downloading {info['download'] / 1e6:.1f}/{info['download_total'] / 1e6:.1f} MB"
+    return {**where, **info, "label": where["label"] + step}
 
 
 @functools.cache

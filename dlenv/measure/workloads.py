@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import ClassVar, Union
 
-from dlenv.vocab import DTYPE_BYTES, DTYPES, ELEMENTWISE_OPS, MODES
+from dlenv.measure.datasets import DATASETS as DATASET_FACTS
+from dlenv.measure.datasets import Dataset
+from dlenv.vocab import DATASETS, DTYPE_BYTES, DTYPES, ELEMENTWISE_OPS, MODES, PIPELINES, TRAIN_MODELS, TRAIN_PRECISIONS
 from dlenv.vocab import PARAM_LIMITS as LIMITS
 from dlenv.vocab import WORKLOADS as _NAMES
 
@@ -306,6 +308,120 @@ class CNN(_Model):
                 f"batch {self.batch} {self.mode} {self.dtype}")
 
 
-Workload = Union[Matmul, Elementwise, MLP, CNN]
-WORKLOADS: dict[str, type] = {cls.name: cls for cls in (Matmul, Elementwise, MLP, CNN)}
+@dataclass(frozen=True)
+class Train(_Spec):
+    """A Keras model trained for real with ``model.fit`` on a real dataset (``dlenv.measure.training``).
+
+    ``model``: "mlp" (``depth`` Dense(``width``, relu) layers on the flattened image) or "cnn"
+    (``depth`` Conv2D(``width`` filters, 3x3, same padding, relu), global average pooling),
+    each then Dense(classes): the ``MLP`` and ``CNN`` specs above, so their FLOPs, parameters
+    and predictions hold. ``dataset``: ``dlenv.measure.datasets`` (``samples`` trains on the
+    first that many training images instead of all). ``pipeline``: how batches reach the model
+    (``dlenv.vocab.PIPELINES``). ``dtype``: what the layers compute in; float16 and bfloat16
+    are Keras mixed precision (``mixed_float16``, ``mixed_bfloat16``: float32 weights).
+
+    One call is one epoch: ``flops``, ``bytes_moved`` are per epoch (its training steps and
+    its validation pass), so a result's ``median_s`` is the time of an epoch.
+    """
+
+    model: str = "mlp"
+    dataset: str = "digits"
+    epochs: int = 3
+    batch: int = 32
+    seed: int = 0
+    pipeline: str = "arrays"
+    depth: int = 2
+    width: int = 128
+    samples: int | None = None
+    dtype: str = "float32"
+    name: ClassVar[str] = "train"
+
+    def __post_init__(self) -> None:
+        _check_choice("model", self.model, TRAIN_MODELS)
+        _check_choice("dataset", self.dataset, DATASETS)
+        _check_choice("pipeline", self.pipeline, PIPELINES)
+        _check_choice("dtype", self.dtype, tuple(TRAIN_PRECISIONS.values()))
+        for field in ("epochs", "batch", "seed", "depth", "width"):
+            _check_int(field, getattr(self, field))
+        if self.samples is not None:
+            _check_int("samples", self.samples)
+        if self.samples is not None and self.samples > self.info.train:
+            raise WorkloadError(f"samples must be at most {self.info.train:,}, the training images of "
+                                f"{self.dataset}, got {self.samples:,}")
+        if self.batch > self.train_samples:
+            raise WorkloadError(f"batch {self.batch} is larger than the {self.train_samples:,} training images of "
+                                f"{self.dataset}; use a batch of at most {self.train_samples:,}")
+
+    @property
+    def info(self) -> Dataset:
+        """The dataset's facts: split sizes, image shape, classes."""
+        return DATASET_FACTS[self.dataset]
+
+    @property
+    def precision(self) -> str:
+        """The Keras dtype policy: float32, mixed_float16 or mixed_bfloat16."""
+        return next(policy for policy, dtype in TRAIN_PRECISIONS.items() if dtype == self.dtype)
+
+    @property
+    def train_samples(self) -> int:
+        return self.samples or self.info.train
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.train_samples // self.batch)
+
+    @property
+    def batch_size(self) -> int:
+        return self.batch
+
+    def params(self) -> dict[str, int | str]:
+        return {k: v for k, v in super().params().items() if v is not None}
+
+    def step_spec(self, mode: str = "train") -> MLP | CNN:
+        """The model as the ``MLP`` / ``CNN`` spec whose step (one batch) this training repeats."""
+        height, _, channels = self.info.shape
+        if self.model == "mlp":
+            return MLP(depth=self.depth, width=self.width, batch=self.batch, mode=mode,
+                       input_dim=self.info.input_values, classes=self.info.classes, dtype=self.dtype)
+        return CNN(depth=self.depth, filters=self.width, batch=self.batch, mode=mode, image=height,
+                   channels=channels, kernel=3, classes=self.info.classes, dtype=self.dtype)
+
+    def parameter_count(self) -> int:
+        return self.step_spec().parameter_count()
+
+    def forward_flops_per_sample(self) -> float:
+        return self.step_spec().forward_flops_per_sample()
+
+    def flops(self) -> float:
+        # An epoch: every training image forward and backward, every validation image forward.
+        forward = self.forward_flops_per_sample()
+        return TRAIN_FLOPS_FACTOR * forward * self.train_samples + forward * self.info.val
+
+    def total_flops(self) -> float:
+        """Every epoch, and the test images evaluated once at the end."""
+        return self.epochs * self.flops() + self.forward_flops_per_sample() * self.info.test
+
+    def bytes_moved(self) -> float:
+        val_steps = -(-self.info.val // self.batch)
+        return float(self.steps_per_epoch * self.step_spec().bytes_moved()
+                     + val_steps * self.step_spec("inference").bytes_moved())
+
+    def data_bytes(self) -> int:
+        """The dataset in memory: the raw images (one byte a value) and their float32 copy, labels."""
+        images = self.train_samples + self.info.val + self.info.test
+        return images * (self.info.input_values * (1 + 4) + 4)
+
+    def memory_bytes(self) -> int:
+        # The model's step (weights, Adam's moments, a batch's activations) plus the dataset;
+        # a pipeline holds a few more batches, which the step's activations already exceed.
+        return self.step_spec().memory_bytes() + self.data_bytes()
+
+    def label(self) -> str:
+        size = f" {self.samples} samples" if self.samples else ""
+        return (f"train {self.model} depth {self.depth} width {self.width} {self.dataset}{size} "
+                f"{self.epochs} epochs batch {self.batch} {self.pipeline} {self.precision}")
+
+
+Workload = Union[Matmul, Elementwise, MLP, CNN, Train]
+WORKLOADS: dict[str, type] = {cls.name: cls for cls in (Matmul, Elementwise, MLP, CNN, Train)}
 assert tuple(WORKLOADS) == _NAMES, "dlenv.vocab.WORKLOADS and the spec classes disagree"
