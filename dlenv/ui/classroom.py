@@ -51,6 +51,7 @@ _UPLOADS = "_class_uploads"
 _WRONG = "_class_wrong"
 _NICKNAME = "class_nickname"
 _MODERATED = "_class_moderated"
+_JUST_UNLOCKED = "just now"  # _UNLOCKED's value for the run after the code was accepted
 # Stores (by id) whose database has the configured code recorded, and the code's digest then:
 # recorded once per server, again only when the teacher changes the code.
 _recorded: dict[int, str] = {}
@@ -187,12 +188,16 @@ def write_access(db: Store, lang: str) -> Access:
         typed = _secret_form("class_code_form", t("class_code", lang), t("class_unlock", lang), lang)
         if typed is not None:
             if _check(db, config, typed):
-                st.session_state[_UNLOCKED] = unlocked = True
-                st.success(t("class_unlocked", lang))
-            else:
-                _wrong(lang, "class_wrong_code")
+                st.session_state[_UNLOCKED] = _JUST_UNLOCKED
+                # Run again without the form: Streamlit then drops the field's state, the code with it.
+                st.rerun()
+            _wrong(lang, "class_wrong_code")
     elif required:
-        st.caption(t("class_unlocked_note", lang))
+        if st.session_state.get(_UNLOCKED) == _JUST_UNLOCKED:
+            st.session_state[_UNLOCKED] = True
+            st.success(t("class_unlocked", lang))
+        else:
+            st.caption(t("class_unlocked_note", lang))
     return Access(required=required, allowed=unlocked or not required, nickname=nickname)
 
 
@@ -243,7 +248,7 @@ def teacher_access(db: Store, lang: str) -> bool:
         _wrong(lang, "class_wrong_password")
         return False
     st.session_state[_TEACHER] = True
-    return True
+    st.rerun()  # without the form, whose field's state (the password) Streamlit then drops
 
 
 def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
