@@ -492,7 +492,7 @@ TEXT: dict[str, dict[str, str]] = {
                             "마지막 주요 릴리스입니다."},
     "eng_fact_tensorflow": {"en": "An engine since December 2015; Keras 2.4 to 2.15 (2020–2023) ran on TensorFlow "
                                   "only; one of Keras 3's engines today.",
-                            "ko": "2015년 12월부터 엔진이었고, Keras 2.4~2.15(2020~2023년)는 TensorFlow에서만 "
+                            "ko": "2015년 12월부터 엔진이었고, Keras 2.4–2.15(2020–2023년)는 TensorFlow에서만 "
                                   "돌아갔습니다. 지금은 Keras 3의 엔진 가운데 하나입니다."},
     "eng_fact_jax": {"en": "Google's NumPy-like library compiled by XLA; an engine since Keras 3.0 (November 2023).",
                      "ko": "XLA로 컴파일하는 Google의 NumPy 스타일 라이브러리로, Keras 3.0(2023년 11월)부터 "

@@ -31,7 +31,7 @@ def test_learn_runs_one_layer_the_tf1_and_tf2_ways_and_shows_both_results_and_ti
     names = [t(f"tfv_way_{way}", lang) for way in tfversions.WAYS]
 
     code = [c.value for c in at.code]
-    assert any("v1.Session(graph=graph)" in c for c in code)  # the 1.x code beside the 2.x code
+    assert any("v1.Session(graph=g)" in c for c in code)  # the 1.x code beside the 2.x code
     assert any("tf.function(layer)" in c for c in code)
     [chart] = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["layout"]["title"]["text"]
                == t("tfv_chart", lang)]

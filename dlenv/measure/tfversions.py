@@ -44,24 +44,24 @@ TOLERANCE = 1e-5
 SHOWN_SAMPLE = 0  # the batch row whose output the page shows
 
 
-def build_tf1(device: str = "/CPU:0") -> tuple[Callable[..., Any], Any]:
+def build_tf1() -> tuple[Callable[..., Any], Any]:
     """TensorFlow 1.x style: build a graph, then run it in a session.
 
-    Returns ``run(x, w, b) -> NumPy array (32, 10)`` and the session (close it when done).
-    The graph is a ``tf.Graph()`` of its own: the process stays in eager mode. (Short lines:
-    the page shows this code in half its width.)
+    Returns ``run(x, w, b) -> NumPy array (32, 10)`` and the session (close it when done), on
+    the CPU as the 2.x ways in ``run``. The graph is a ``tf.Graph()`` of its own: the process stays in eager mode. The page shows
+    the body (``_source``) in half its width: lines of at most 44 characters.
     """
     import tensorflow as tf
     v1 = tf.compat.v1  # the TensorFlow 1.x API
 
-    # 1. Build the graph (nothing runs yet).
-    graph = tf.Graph()
-    with graph.as_default(), tf.device(device):
-        x = v1.placeholder(tf.float32, (None, 64))
+    # 1. Build the graph: nothing runs yet.
+    g = tf.Graph()
+    with g.as_default(), tf.device("/CPU:0"):
+        x = v1.placeholder(tf.float32, (32, 64))
         w = v1.placeholder(tf.float32, (64, 10))
         b = v1.placeholder(tf.float32, (10,))
-        y = tf.nn.softmax(tf.matmul(x, w) + b)
-    session = v1.Session(graph=graph)
+        y = tf.nn.softmax(x @ w + b)
+    session = v1.Session(graph=g)
 
     # 2. Run it: feed the inputs, fetch y.
     def run(x_in, w_in, b_in):
@@ -78,14 +78,15 @@ def build_tf2() -> tuple[Callable[..., Any], Callable[..., Any]]:
     """
     import tensorflow as tf
 
-    # Eager: each operation runs as soon
-    # as Python reaches it.
+    # Eager: each operation runs as soon as
+    # Python reaches it.
     def layer(x, w, b):
-        return tf.nn.softmax(tf.matmul(x, w) + b)
+        return tf.nn.softmax(x @ w + b)
 
-    # tf.function: traced into a graph
-    # on its first call.
-    return layer, tf.function(layer)
+    # tf.function: traced into a graph on its
+    # first call.
+    graph_layer = tf.function(layer)
+    return layer, graph_layer
 
 
 def run(backend: ModuleType, settings: TimingSettings = SETTINGS) -> dict[str, Any]:
@@ -141,11 +142,13 @@ def _row(timings: list[dict[str, Any]], way: str) -> dict[str, Any]:
 
 
 def _source(fn: Callable[..., Any]) -> str:
-    """A builder's code as shown on the page: its return annotation and docstring left out (the
-    page explains what it returns)."""
-    text = textwrap.dedent(inspect.getsource(fn))
-    text = re.sub(r"\) -> [^\n]*:\n", "):\n", text, count=1)
-    return re.sub(r'\n    """.*?"""\n', "\n", text, count=1, flags=re.DOTALL)
+    """A builder's code as the page shows it: its body after the docstring, without the final
+    ``return`` that hands the pieces to ``run`` (plumbing, not the lesson)."""
+    body = textwrap.dedent(inspect.getsource(fn)).split('"""', 2)[2]
+    lines = body.splitlines()[1:]  # the rest of the docstring's closing line
+    if lines and lines[-1].strip().startswith("return "):
+        lines = lines[:-1]
+    return textwrap.dedent("\n".join(lines)).strip() + "\n"
 
 
 def keras_in_worker() -> dict[str, Any]:
