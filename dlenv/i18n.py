@@ -1097,6 +1097,146 @@ TEXT: dict[str, dict[str, str]] = {
     "class_src_local": {"en": "command line: run --save", "ko": "명령줄: run --save"},
     "class_src_unknown": {"en": "not recorded", "ko": "기록 없음"},
     # --- end of the class leaderboard block ---
+    # --- the Training page (pages/training.py, dlenv/ui/training.py, issue 16) ---
+    "page_training": {"en": "Training", "ko": "학습"},
+    "wl_train": {"en": "training", "ko": "학습"},
+    "tr_title": {"en": "Train a model on real data", "ko": "실제 데이터로 모델 학습하기"},
+    "tr_intro": {"en": "A small Keras model trained with model.fit for a few epochs on real images: how long an "
+                       "epoch takes on this machine, how accurate the model becomes, and where the time goes.",
+                 "ko": "작은 Keras 모델을 실제 이미지로 몇 에포크 동안 model.fit으로 학습합니다. 이 컴퓨터에서 한 "
+                       "에포크가 얼마나 걸리는지, 모델이 얼마나 정확해지는지, 시간이 어디에 쓰이는지 봅니다."},
+    "tr_model": {"en": "Model", "ko": "모델"},
+    "tr_model_mlp": {"en": "MLP (dense layers)", "ko": "MLP (완전 연결층)"},
+    "tr_model_cnn": {"en": "CNN (convolutions)", "ko": "CNN (합성곱층)"},
+    "tr_dataset": {"en": "Dataset", "ko": "데이터셋"},
+    "tr_ds_digits": {"en": "8×8 handwritten digits (in scikit-learn, no download)",
+                     "ko": "8×8 손글씨 숫자 (scikit-learn에 포함, 내려받기 없음)"},
+    "tr_ds_mnist": {"en": "MNIST, 28×28 handwritten digits (11 MB download)",
+                    "ko": "MNIST, 28×28 손글씨 숫자 (11 MB 내려받기)"},
+    "tr_ds_fashion_mnist": {"en": "Fashion-MNIST, 28×28 clothing (30 MB download)",
+                            "ko": "Fashion-MNIST, 28×28 옷 사진 (30 MB 내려받기)"},
+    "tr_ds_sizes": {"en": "{train} training, {val} validation and {test} test images of {shape} pixels, {classes} "
+                          "classes.",
+                    "ko": "{shape} 픽셀 이미지: 학습용 {train}장, 검증용 {val}장, 테스트용 {test}장, {classes}개 클래스."},
+    "tr_depth": {"en": "Layers", "ko": "층 수"},
+    "tr_width_mlp": {"en": "Units per layer", "ko": "층당 유닛 수"},
+    "tr_width_cnn": {"en": "Filters per layer", "ko": "층당 필터 수"},
+    "tr_epochs": {"en": "Epochs", "ko": "에포크 수"},
+    "tr_batch": {"en": "Batch size", "ko": "배치 크기"},
+    "tr_seed": {"en": "Seed", "ko": "시드"},
+    "tr_seed_help": {"en": "The same seed gives the same accuracies again on the same machine and backend.",
+                     "ko": "같은 시드는 같은 컴퓨터와 백엔드에서 같은 정확도를 다시 냅니다."},
+    "tr_precision": {"en": "Precision", "ko": "정밀도"},
+    "tr_prec_float32": {"en": "float32", "ko": "float32"},
+    "tr_prec_mixed_float16": {"en": "mixed float16", "ko": "혼합 float16"},
+    "tr_prec_mixed_bfloat16": {"en": "mixed bfloat16", "ko": "혼합 bfloat16"},
+    "tr_pipeline": {"en": "Input pipeline", "ko": "입력 파이프라인"},
+    "tr_pipe_arrays": {"en": "arrays in memory", "ko": "메모리의 배열"},
+    "tr_pipe_streamed": {"en": "streamed, no prefetch", "ko": "스트리밍, 미리 준비 없음"},
+    "tr_pipe_prefetched": {"en": "streamed, parallel + prefetch", "ko": "스트리밍, 병렬 + 미리 준비"},
+    "tr_pipeline_help": {"en": "Arrays: the preprocessed images, batched by Keras. Streamed: each batch prepared "
+                                "(pixels to float32, scaled) only when the model asks for it (tf.data on TensorFlow, "
+                                "a Python generator on JAX and PyTorch). Prefetch: prepared in parallel, ahead.",
+                         "ko": "배열: 미리 전처리한 이미지를 Keras가 배치로 나눕니다. 스트리밍: 모델이 요청할 때마다 "
+                               "배치를 준비합니다(픽셀을 float32로 바꾸고 크기 조정; TensorFlow는 tf.data, JAX와 "
+                               "PyTorch는 Python 제너레이터). 미리 준비: 병렬로, 앞서 준비합니다."},
+    "tr_compare": {"en": "Compare", "ko": "비교"},
+    "tr_cmp_none": {"en": "nothing: one training", "ko": "비교 없음: 학습 한 번"},
+    "tr_cmp_pipelines": {"en": "the three input pipelines", "ko": "입력 파이프라인 세 가지"},
+    "tr_cmp_precisions": {"en": "the three precisions", "ko": "정밀도 세 가지"},
+    "tr_steps": {"en": "Steps per epoch", "ko": "에포크당 스텝 수"},
+    "tr_train": {"en": "Train", "ko": "학습 시작"},
+    "tr_status": {"en": "Training...", "ko": "학습 중..."},
+    "tr_epoch_progress": {"en": "Epoch {epoch} of {epochs} done: loss {loss}, validation accuracy {accuracy}.",
+                          "ko": "에포크 {epoch}/{epochs} 완료: 손실 {loss}, 검증 정확도 {accuracy}."},
+    "tr_downloading": {"en": "Downloading the dataset: {done} of {total} MB (not part of any timing).",
+                       "ko": "데이터셋을 내려받는 중: {total} MB 중 {done} MB (시간 측정에는 들어가지 않습니다)."},
+    "tr_waiting_first": {"en": "Preparing the data and the model; the first epoch also compiles it.",
+                         "ko": "데이터와 모델을 준비하는 중입니다. 첫 에포크에는 컴파일 시간도 들어갑니다."},
+    "tr_test_accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
+    "tr_epoch_steady": {"en": "Epoch time (steady)", "ko": "에포크 시간 (안정 상태)"},
+    "tr_first_epoch": {"en": "First epoch", "ko": "첫 에포크"},
+    "tr_first_help": {"en": "The first epoch also traces and compiles the model, so it is timed apart.",
+                      "ko": "첫 에포크에는 모델 추적과 컴파일도 들어가므로 따로 잽니다."},
+    "tr_images_s": {"en": "Images per second", "ko": "초당 이미지 수"},
+    "tr_curves": {"en": "Loss and accuracy per epoch", "ko": "에포크별 손실과 정확도"},
+    "tr_loss": {"en": "Loss", "ko": "손실"},
+    "tr_accuracy": {"en": "Accuracy", "ko": "정확도"},
+    "tr_training": {"en": "training", "ko": "학습"},
+    "tr_validation": {"en": "validation", "ko": "검증"},
+    "tr_axis_epoch": {"en": "Epoch", "ko": "에포크"},
+    "tr_axis_seconds": {"en": "Seconds per epoch", "ko": "에포크당 시간(초)"},
+    "tr_times": {"en": "Time per epoch", "ko": "에포크별 시간"},
+    "tr_times_caption": {"en": "The first bar of each run includes tracing and compiling.",
+                         "ko": "각 실행의 첫 막대에는 추적과 컴파일 시간이 들어 있습니다."},
+    "tr_epochs_table": {"en": "Every epoch", "ko": "에포크별 기록"},
+    "tr_col_run": {"en": "Run", "ko": "실행"},
+    "tr_col_epoch": {"en": "Epoch", "ko": "에포크"},
+    "tr_col_time": {"en": "Time", "ko": "시간"},
+    "tr_col_images_s": {"en": "Images/s", "ko": "이미지/초"},
+    "tr_col_loss": {"en": "Loss", "ko": "손실"},
+    "tr_col_accuracy": {"en": "Accuracy", "ko": "정확도"},
+    "tr_col_val_loss": {"en": "Validation loss", "ko": "검증 손실"},
+    "tr_col_val_accuracy": {"en": "Validation accuracy", "ko": "검증 정확도"},
+    "tr_pipes_title": {"en": "Where the time goes: the input pipeline", "ko": "시간은 어디에 쓰일까: 입력 파이프라인"},
+    "tr_pipes_waits": {"en": "Without prefetching, a steady epoch took {streamed}, {ratio}× the {arrays} with the "
+                             "arrays already in memory: the model waited while the CPU prepared each batch. Preparing "
+                             "batches in parallel and ahead took {prefetched}. The CPU feeds the accelerator: one "
+                             "slow feeder wastes any GPU, which finishes its step and waits just the same.",
+                       "ko": "미리 준비하지 않으면 안정 상태의 에포크가 {streamed} 걸려, 배열이 이미 메모리에 있을 때"
+                             "({arrays})의 {ratio}배였습니다. CPU가 배치를 하나씩 준비하는 동안 모델이 기다린 것입니다. "
+                             "배치를 병렬로 미리 준비하면 {prefetched} 걸렸습니다. CPU가 가속기에 데이터를 공급합니다. "
+                             "공급이 느리면 어떤 GPU도 스텝을 끝내고 똑같이 기다립니다."},
+    "tr_pipes_keeps": {"en": "Here the three pipelines took about the same time per steady epoch ({arrays} with "
+                             "arrays, {streamed} without prefetch, {prefetched} with prefetch): preparing a batch is "
+                             "quick next to a training step on this CPU. On a GPU the step is many times shorter, and "
+                             "the same preparation could then make it wait.",
+                       "ko": "여기서는 세 파이프라인의 안정 상태 에포크 시간이 거의 같았습니다(배열 {arrays}, 미리 준비 "
+                             "없음 {streamed}, 미리 준비 {prefetched}). 이 CPU에서는 배치 준비가 학습 스텝에 비해 "
+                             "빠르기 때문입니다. GPU에서는 스텝이 몇 배나 짧아서, 같은 준비 과정 때문에 GPU가 기다릴 "
+                             "수 있습니다."},
+    "tr_mp_title": {"en": "Mixed precision", "ko": "혼합 정밀도"},
+    "tr_mp_measured": {"en": "Measured here: a steady epoch took {times}.",
+                       "ko": "여기서 잰 값: 안정 상태 에포크 시간은 {times}입니다."},
+    "tr_mp_cpu": {"en": "A CPU has no float16 matrix units: mixed precision usually makes an epoch slower here, "
+                        "as the layers convert between 16 and 32 bits and compute no faster.",
+                  "ko": "CPU에는 float16 행렬 연산 장치가 없어서, 여기서는 혼합 정밀도가 보통 에포크를 더 느리게 "
+                        "만듭니다. 층마다 16비트와 32비트 사이를 변환하지만 계산은 빨라지지 않기 때문입니다."},
+    "tr_mp_predicted": {"en": "On a {card} with tensor cores, the datasheet model predicts {f32} per epoch in float32 "
+                              "and {f16} in mixed float16 ({ratio}× as fast).",
+                        "ko": "텐서 코어가 있는 {card}에서는 데이터시트 모델이 에포크당 float32로 {f32}, 혼합 "
+                              "float16으로 {f16}를 예측합니다({ratio}배 빠름)."},
+    "tr_mp_overhead": {"en": "This model is small: on that GPU each step is bound by its fixed cost per step, not "
+                             "by arithmetic, so tensor cores change little. A wider model gains more.",
+                       "ko": "이 모델은 작아서 그 GPU에서는 스텝마다 드는 고정 비용이 시간을 결정하고 계산량은 "
+                             "거의 영향을 주지 않으므로, 텐서 코어의 효과가 작습니다. 더 넓은 모델일수록 이득이 큽니다."},
+    "tr_mp_compute": {"en": "Tensor cores multiply float16 matrices many times faster than float32; the weights stay "
+                            "in float32, so the accuracy holds.",
+                      "ko": "텐서 코어는 float16 행렬 곱셈을 float32보다 몇 배 빠르게 합니다. 가중치는 float32로 "
+                            "유지되므로 정확도는 그대로입니다."},
+    "tr_predicted_title": {"en": "The same epoch on a GPU (predicted)", "ko": "같은 에포크를 GPU에서 (예측)"},
+    "tr_predicted_epoch": {"en": "{card}: {time} per epoch, predicted from its datasheet (the input pipeline "
+                                 "is not included)",
+                           "ko": "{card}: 에포크당 {time}, 데이터시트로 예측한 값 (입력 파이프라인은 포함하지 않음)"},
+    "tr_no_results": {"en": "Press Train to train the model; the curves and times appear here.",
+                      "ko": "학습 시작을 누르면 모델을 학습하고, 곡선과 시간이 여기에 나타납니다."},
+    "tr_no_network": {"en": "{name} is not downloaded yet, and there is no network here to download it. Choose the "
+                            "8×8 digits, which need no download.",
+                      "ko": "{name} 데이터셋은 아직 내려받지 않았고, 여기서는 내려받을 네트워크가 없습니다. 내려받기가 "
+                            "필요 없는 8×8 손글씨 숫자를 고르세요."},
+    "tr_lim_samples": {"en": "Not allowed here: {name} has {count} training images, over this deployment's limit of "
+                             "{limit}. Choose the 8×8 digits.",
+                       "ko": "여기서는 허용되지 않습니다: {name}의 학습 이미지 {count}장은 이 서버의 한도 {limit}장을 "
+                             "넘습니다. 8×8 손글씨 숫자를 고르세요."},
+    "tr_lim_params": {"en": "Not allowed here: this model has {count} parameters, over this deployment's limit of "
+                            "{limit}. The largest width that fits is {width}.",
+                      "ko": "여기서는 허용되지 않습니다: 이 모델의 파라미터 {count}개는 이 서버의 한도 {limit}개를 "
+                            "넘습니다. 한도 안에 드는 가장 큰 너비는 {width}입니다."},
+    "tr_lim_memory": {"en": "Not allowed here: this training needs about {need} MB, over this deployment's limit of "
+                            "{limit} MB. The largest width that fits is {width}.",
+                      "ko": "여기서는 허용되지 않습니다: 이 학습에는 약 {need} MB가 필요해 이 서버의 한도 {limit} MB를 "
+                            "넘습니다. 한도 안에 드는 가장 큰 너비는 {width}입니다."},
+    # --- end of the Training page block ---
     # --- progress headings, presenter mode (dlenv/ui/jobs.py, dlenv/ui/presenter.py) -----------
     "job_waiting": {"en": "Waiting (position {position})", "ko": "대기 중 ({position}번째)"},
     "job_waiting_machine": {"en": "Waiting (next, after another measurement)",

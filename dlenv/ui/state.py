@@ -22,6 +22,7 @@ PAGES = [
     ("pages/environment.py", "page_environment", ":material/memory:"),
     ("pages/matmul.py", "page_matmul", ":material/grid_on:"),
     ("pages/models.py", "page_models", ":material/account_tree:"),
+    ("pages/training.py", "page_training", ":material/model_training:"),
     ("pages/backends.py", "page_backends", ":material/compare_arrows:"),
     ("pages/results.py", "page_results", ":material/table_chart:"),
     ("pages/leaderboard.py", "page_leaderboard", ":material/leaderboard:"),
