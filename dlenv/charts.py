@@ -50,14 +50,14 @@ WORDS: dict[str, str] = {
     "legend": "device · backend (provenance)", "legend_roofline": "device · workload",
     "legend_backends": "what is timed", "naive": "naive", "synced": "synced", "peak": "peak",
     "bandwidth": "memory bandwidth", "src_spec": "spec", "src_estimate": "estimate", "src_measured": "measured",
-    "bw_measured": "best measured, element-wise", "matmul": "matmul", "elementwise": "element-wise",
+    "bw_measured": "best measured", "matmul": "matmul", "elementwise": "element-wise",
     "step": "median step", "first_call": "first call (build + compile)", "ideal": "ideal (linear)",
     "latest_of": "latest of {count} runs at this size", "samples": "samples", "median": "median",
 }
 # Projector sizes (px): Plotly's defaults (12 px ticks in grey) cannot be read from the back of a room.
 FONT = {"size": 15, "color": "#222222"}
 TICK_FONT = {"size": 15, "color": "#222222"}
-AXIS_TITLE_FONT = {"size": 17}
+AXIS_TITLE_FONT = {"size": 17, "color": "#222222"}
 TITLE_FONT = {"size": 20}
 # Sizes closer than this factor share one tick label (1000 beside 1024 would overlap).
 _SIZE_TICK_GAP = 1.6
@@ -237,6 +237,12 @@ def decade_axis(values: Iterable[Any]) -> dict[str, Any]:
         last += 1
     if sum(1 for k in range(first, last + 1) if low - 0.05 <= k <= high + 0.05) < 2:
         low, high = first, last  # too narrow to hold two decades: show the decades around it
+    # Data more than a factor of 2 past the outermost labelled decade gets the next one, so that
+    # no point sits above (or below) every label: 2.9 ms is read between "1" and "10".
+    if high - math.floor(high + 0.05) > 0.3:
+        high = math.ceil(high)
+    if math.ceil(low - 0.05) - low > 0.3:
+        low = math.floor(low)
     pad = 0.04 * max(high - low, 1.0)
     exponents = [k for k in range(first, last + 1) if low - pad <= k <= high + pad]
     minor = [m * 10.0**k for k in range(first - 1, last + 1) for m in range(2, 10)]
@@ -473,7 +479,8 @@ def roofline(df: pd.DataFrame, title: str = "Roofline", x_title: str = "arithmet
     for key, part in _series(data, ("device", "workload")):
         fig.add_trace(go.Scatter(
             x=part["intensity"], y=part["gflops"], mode="markers+text", text=part["size_text"],
-            textposition="top center", textfont={"size": 13},
+            # Element-wise adds share one intensity (a column of points): their sizes go beside them.
+            textposition="middle right" if key["workload"] == "elementwise" else "top center", textfont={"size": 13},
             name=f"{key['device']} · {word(names, key['workload']) if key['workload'] in WORDS else key['workload']}",
             marker={"color": device_colour(key["device"]), "size": 11,
                     "symbol": "circle" if key["workload"] != "elementwise" else "square"},

@@ -806,7 +806,7 @@ TEXT: dict[str, dict[str, str]] = {
     "chartw_src_spec": {"en": "spec", "ko": "사양"},
     "chartw_src_estimate": {"en": "estimate", "ko": "추정"},
     "chartw_src_measured": {"en": "measured", "ko": "측정"},
-    "chartw_bw_measured": {"en": "best measured, element-wise", "ko": "원소별 연산에서 측정한 최댓값"},
+    "chartw_bw_measured": {"en": "best measured", "ko": "측정한 최댓값"},
     "chartw_matmul": {"en": "matmul", "ko": "행렬 곱셈"},
     "chartw_elementwise": {"en": "element-wise", "ko": "원소별 연산"},
     "chartw_step": {"en": "median step", "ko": "스텝 시간 중앙값"},
@@ -825,9 +825,9 @@ TEXT: dict[str, dict[str, str]] = {
                               "spread (IQR). Both axes are logarithmic: equal steps mean equal ratios.",
                         "ko": "점 하나는 한 장치에서 N×N 행렬 곱셈 한 번에 걸린 시간의 중앙값이고, 막대는 흩어짐(IQR)"
                               "입니다. 두 축 모두 로그 눈금이라 같은 간격은 같은 배율을 뜻합니다."},
-    "demo_mlp": {"en": "Keras MLP ({depth} × {width}, batch {batch}) on {device}: time per step",
-                 "ko": "Keras MLP ({depth} × {width}, 배치 {batch}), {device}: 스텝당 시간"},
-    "demo_mlp_rate": {"en": "{samples} samples per second", "ko": "초당 샘플 {samples}개"},
+    "demo_mlp": {"en": "Keras MLP, time per step", "ko": "Keras MLP 스텝당 시간"},
+    "demo_mlp_rate": {"en": "{depth} × {width} layers, batch {batch}, on {device}: {samples} samples per second.",
+                      "ko": "{depth} × {width} 층, 배치 {batch}, {device}에서 초당 샘플 {samples}개."},
     "gloss_gflops": {"en": "GFLOP/s: billions of floating-point operations (additions, multiplications) per second. "
                            "An N×N matrix multiply does 2·N³ of them.",
                      "ko": "GFLOP/s: 1초에 하는 부동소수점 연산(덧셈, 곱셈) 수를 10억 단위로 센 값입니다. N×N 행렬 "

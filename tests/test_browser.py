@@ -18,10 +18,10 @@ from browser import (
     errors,
     go,
     launch_browser,
+    legend,
     nav_links,
     nav_links_seen,
     open_app,
-    legend,
     press,
     record_nav_links,
     run_matmul_with_gpu_chosen,
@@ -78,6 +78,8 @@ def test_quick_demo_runs_to_its_chart(page):
     assert page.get_by_text(t("job_done", "en"), exact=True).count() == 1
     assert charts(page) == 1
     assert t("axis_size", "en") in svg_texts(page, ".xtitle")
+    assert {"64", "128", "256", "512"} <= svg_texts(page, ".xtick")  # the sizes, not "6, 7, 8, 9, 100, 2"
+    assert "cpu:0 · tensorflow" in legend(page)  # a single line keeps its legend
     screenshot(page, "quick-demo")
 
 
@@ -88,8 +90,11 @@ def test_matmul_sweep_with_naive_timing_beside_synced(page):
     press(page, t("run", "en"), RUN_TIMEOUT_MS)
     assert errors(page) == []
     assert charts(page) >= 3  # time, throughput, roofline
-    names = legend(page)  # e.g. "cpu:0 · tensorflow" and "cpu:0 · tensorflow naive"
-    assert any(n.endswith("tensorflow naive") for n in names) and any(n.endswith("tensorflow") for n in names)
+    names = legend(page)  # "cpu:0 · tensorflow · naive" and "cpu:0 · tensorflow · synced", drawn apart
+    assert any(n.endswith(f"tensorflow · {t('chartw_naive', 'en')}") for n in names), names
+    assert any(n.endswith(f"tensorflow · {t('chartw_synced', 'en')}") for n in names), names
+    ticks = svg_texts(page, ".ytick")  # log axes: powers of ten only, never Plotly's "2" and "5"
+    assert ticks and not ticks & {"2", "5", "20", "50", "200", "500"}, ticks
     screenshot(page, "matmul-run")
 
 

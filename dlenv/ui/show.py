@@ -227,11 +227,11 @@ def quick_demo(df: pd.DataFrame, lang: str) -> None:
                                           names), width="stretch")
     left.caption(t("demo_chart_says", lang))
     for row in df[df["workload"] == "mlp"].itertuples():
-        right.metric(t("demo_mlp", lang, width=row.param_width, depth=row.param_depth, batch=row.param_batch,
-                       device=row.device), f"{takeaways.number(row.median_s * 1e3)} ms",
+        right.metric(t("demo_mlp", lang), f"{takeaways.number(row.median_s * 1e3)} ms",
                      help=glossary(("median_iqr",), lang))
-        if pd.notna(row.samples_per_s):
-            right.caption(t("demo_mlp_rate", lang, samples=takeaways.number(float(row.samples_per_s))))
+        rate = takeaways.number(float(row.samples_per_s)) if pd.notna(row.samples_per_s) else "?"
+        right.caption(t("demo_mlp_rate", lang, depth=row.param_depth, width=row.param_width, batch=row.param_batch,
+                        device=row.device, samples=rate))
     takeaway(st, takeaways.quick_demo(df), lang, ("median_iqr", "gflops"))
 
 
