@@ -141,6 +141,8 @@ def test_backends_are_compared_side_by_side(page):
     assert charts(page) == 1
     axis = svg_texts(page, ".xtick")
     assert {"tensorflow", "jax", "torch"} <= axis, axis
+    assert {t("chartw_step", "en"), t("chartw_first_call", "en")} <= legend(page)  # first calls compared too
+    screenshot(page, "backends-run")
 
 
 def test_results_import_a_good_and_a_bad_file_then_download_csv(page, tmp_path):
