@@ -1007,7 +1007,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lb_cards_none": {"en": "None", "ko": "없음"},
     "lb_nothing": {"en": "Nothing was measured for this choice: pick another data type or dates.",
                    "ko": "이 조건으로 측정된 결과가 없습니다. 다른 데이터 형식이나 기간을 고르세요."},
-    "lb_summary": {"en": "{machines} machines, best of {results} results; the median laptop (the median of the "
+    "lb_summary": {"en": "Machines: {machines}. Results compared: {results}. The median laptop (the median of the "
                          "CPUs' best) reaches {median}.",
                    "ko": "컴퓨터 {machines}대, 결과 {results}개 중 최고값입니다. 중간 노트북(CPU 최고값들의 중앙값)은 "
                          "{median}입니다."},
@@ -1086,9 +1086,9 @@ TEXT: dict[str, dict[str, str]] = {
     "class_restore_nickname": {"en": "Restore all of theirs", "ko": "모두 되돌리기"},
     "class_hide_results": {"en": "Hide these", "ko": "선택한 결과 숨기기"},
     "class_restore_results": {"en": "Restore these", "ko": "선택한 결과 되돌리기"},
-    "class_hidden_count": {"en": "Hidden: {count} results. They stay in the database and can be restored.",
+    "class_hidden_count": {"en": "Results hidden: {count}. They stay in the database and can be restored.",
                            "ko": "결과 {count}개를 숨겼습니다. 데이터베이스에는 남아 있어 되돌릴 수 있습니다."},
-    "class_restored_count": {"en": "Restored: {count} results.", "ko": "결과 {count}개를 되돌렸습니다."},
+    "class_restored_count": {"en": "Results restored: {count}.", "ko": "결과 {count}개를 되돌렸습니다."},
     "class_src_dashboard": {"en": "page: saved session", "ko": "페이지: 세션 저장"},
     "class_src_upload": {"en": "page: upload", "ko": "페이지: 파일 올리기"},
     "class_src_reference": {"en": "page: reference sets", "ko": "페이지: 참고 결과"},

@@ -12,13 +12,14 @@ draws it. Standard library, pandas and Plotly only; no Streamlit, no framework.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dlenv.charts import device_colour
+from dlenv.charts import decade_axis, device_colour
 from dlenv.vocab import TIMED_PROVENANCES
 
 # Throughput per workload: the column and its unit (dlenv.measure.execute.result_record writes them).
@@ -130,15 +131,22 @@ def figure(table: pd.DataFrame, lines: pd.DataFrame, environments: Mapping[int, 
                 "pattern": {"shape": ["" if p == "measured" else "/" for p in table["provenance"]]}},
         showlegend=False))
     for line in lines.to_dict("records"):
-        dash = "dot" if line["provenance"] == "predicted" else "dash"
         label = f"{html.escape(line['card'])} · {html.escape(names.get(line['provenance'], line['provenance']))}"
-        fig.add_vline(x=line["value"], line_dash=dash, line_color="#7B3294", annotation_text=label,
-                      annotation_textangle=-90, annotation_position="top left")
+        _vertical(fig, line["value"], label, "dot" if line["provenance"] == "predicted" else "dash", "#7B3294")
     median = median_laptop(table)
     if median:
-        fig.add_vline(x=median, line_dash="solid", line_color="#888888", annotation_text=words["median"],
-                      annotation_position="bottom right")
-    fig.update_layout(title=words["title"], xaxis={"type": "log", "title": unit},
+        _vertical(fig, median, words["median"], "solid", "#888888")
+    # Labelled decades around every value drawn (Plotly's own range collapses on a single bar).
+    axis = decade_axis([*table["value"], *lines["value"], median or 0])
+    fig.update_layout(title=words["title"], xaxis={**axis, "title": unit},
                       yaxis={"autorange": "reversed", "automargin": True},
                       height=max(320, 26 * len(table) + 160), margin={"l": 10, "r": 10, "t": 60, "b": 40})
     return fig
+
+
+def _vertical(fig: go.Figure, value: float, label: str, dash: str, colour: str) -> None:
+    """A vertical line at ``value`` with its label beside it. The label is an annotation of its
+    own: on a log axis Plotly wants log10(x) for annotations, and add_vline's own label misses."""
+    fig.add_vline(x=value, line_dash=dash, line_color=colour)
+    fig.add_annotation(x=math.log10(value), xref="x", y=1, yref="paper", text=label, showarrow=False,
+                       textangle=-90, xanchor="left", yanchor="top", font={"color": colour})

@@ -18,7 +18,7 @@ import streamlit as st
 import test_store
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
-from test_store import make_doc, make_result, sized
+from test_store import make_doc, sized
 
 from dlenv import leaderboard as lb
 from dlenv.cli import main
@@ -125,17 +125,22 @@ def test_the_class_code_is_kept_as_a_salted_hash_only(db, db_url):
     assert db.set_class_code(None) and not db.class_code_required()
 
 
+def at_rate(n: int, gflops: float, **changes) -> dict:
+    """A float32 matmul of size n (params m = n = k) that ran at ``gflops``."""
+    return sized(n, median_s=2.0 * n**3 / gflops / 1e9, params={"m": n, "n": n, "k": n}, **changes)
+
+
 def test_the_database_ranks_the_same_board_as_pandas(db):
     for machine, speed in (("a", 1.0), ("b", 3.0), ("c", 2.0)):
-        rows = [make_result(params={"n": n}, label=f"matmul {n} float32", gflops=speed * n, median_s=1e-3 * n,
-                            measured_at=f"2026-11-{10 + n // 64:02d}T00:00:00Z") for n in (64, 128, 256)]
+        rows = [at_rate(n, speed * n, measured_at=f"2026-11-{10 + n // 64:02d}T00:00:00Z") for n in (64, 128, 256)]
         db.save_document(make_doc(rows, machine=machine), added_by=machine)
     best, total = db.best("gflops", workload="matmul", dtype="float32", provenance=list(TIMED_PROVENANCES))
     every = db.results(workload="matmul")
     assert total == 9 and lb.board(best, "matmul")["id"].tolist() == lb.board(every, "matmul")["id"].tolist()
     table = lb.board(best, "matmul")
-    assert table["machine"].tolist() == ["b", "c", "a"] and table["value"].tolist() == [768.0, 512.0, 256.0]
-    assert table["times_median"].tolist() == [1.5, 1.0, 0.5]  # over the median CPU (c: 512)
+    assert table["machine"].tolist() == ["b", "c", "a"]
+    assert table["value"].tolist() == pytest.approx([768.0, 512.0, 256.0])
+    assert table["times_median"].tolist() == pytest.approx([1.5, 1.0, 0.5])  # over the median CPU (c: 512)
     _, since = db.best("gflops", workload="matmul", since="2026-11-13")
     assert since == 3  # the n=256 rows only (measured on the 14th)
 
@@ -321,8 +326,7 @@ def test_without_a_code_writing_and_moderation_stay_open(tmp_path, monkeypatch):
 
 
 def test_the_leaderboard_draws_published_and_predicted_gpus_as_lines_not_ranks(class_app):
-    rows = [make_result(params={"m": n, "n": n, "k": n}, label=f"matmul {n} float32", median_s=1e-3 * n,
-                        gflops=100.0 + n) for n in (1024, 2048)]
+    rows = [at_rate(n, 100.0 + n) for n in (1024, 2048)]
     with Store(f"sqlite:///{class_app}/dlenv.sqlite") as db:
         db.save_document(make_doc(rows, machine="kim-laptop"), added_by="kim")
     at = open_page("leaderboard")

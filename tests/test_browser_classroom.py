@@ -1,0 +1,94 @@
+"""A class's shared store in a real browser (issue 18's done-when): a server whose environment sets a
+class code and a teacher's password; an upload without the code is refused and stores nothing,
+with the code it is stored with the nickname, the teacher hides it and it leaves the leaderboard,
+restoring brings it back. No secret shows in the page or the server's log.
+"""
+
+import pytest
+from browser import ARTIFACTS, go, launch_browser, open_app, screenshot, start_server, svg_texts, wait_for_app_run
+from test_store import make_doc, sized
+
+from dlenv.data import results
+from dlenv.data.store import SQLITE_FILE, Store
+from dlenv.i18n import t
+
+EN = "en"
+CODE = "owl-4217-반"
+PASSWORD = "teacher-pass-8831"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from start_server(tmp_path_factory, DLENV_CLASS_CODE=CODE, DLENV_TEACHER_PASSWORD=PASSWORD,
+                            DLENV_PREWARM="0")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch_browser()
+
+
+def stored(server) -> tuple[int, list[str]]:
+    """(results stored, hidden ones included; the nicknames they were added by)."""
+    with Store(f"sqlite:///{server.data_dir / SQLITE_FILE}") as db:
+        return db.count(hidden=None), db.nicknames()
+
+
+def bars(page) -> set[str]:
+    """The leaderboard's bar labels (machine · device): the y axis ticks of its chart."""
+    return svg_texts(page, ".ytick")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the main area's selectbox called ``label``, by typing it."""
+    page.get_by_test_id("stMain").get_by_role("combobox", name=label, exact=True).click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    wait_for_app_run(page)
+
+
+def main_button(page, label: str) -> None:
+    page.get_by_test_id("stMain").get_by_role("button", name=label, exact=True).click()
+    wait_for_app_run(page)
+
+
+def test_upload_needs_the_code_then_the_teacher_hides_and_restores_it(browser, server, tmp_path):
+    with Store(f"sqlite:///{server.data_dir / SQLITE_FILE}") as db:  # a classmate already on the board
+        db.save_document(make_doc([sized(128)], machine="lee-laptop"), source="upload", added_by="lee")
+    page = open_app(browser, server)
+    go(page, t("page_results", EN))
+    mine = tmp_path / "kim.json"
+    mine.write_text(results.dumps(make_doc([sized(64)], machine="kim-laptop")))
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(mine)
+    page.get_by_text(t("class_need_code", EN)).first.wait_for(timeout=60_000)
+    assert stored(server) == (1, ["lee"])
+
+    page.get_by_role("textbox", name=t("class_nickname", EN), exact=True).fill("kim")
+    page.get_by_role("textbox", name=t("class_nickname", EN), exact=True).press("Enter")
+    wait_for_app_run(page)
+    page.get_by_role("textbox", name=t("class_code", EN), exact=True).fill(CODE)
+    main_button(page, t("class_unlock", EN))
+    page.get_by_text("Saved: 1 new").first.wait_for(timeout=60_000)  # the file kept in the uploader
+    assert stored(server) == (2, ["kim", "lee"])
+    screenshot(page, "classroom-upload-en")
+
+    go(page, t("page_leaderboard", EN))
+    assert {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"} <= bars(page)
+    page.get_by_role("textbox", name=t("class_teacher_password", EN), exact=True).fill(PASSWORD)
+    main_button(page, t("class_teacher_unlock", EN))
+    choose(page, t("class_pick_nickname", EN), "kim")
+    main_button(page, t("class_hide_nickname", EN))
+    page.get_by_text(t("class_hidden_count", EN, count=1)).wait_for(timeout=30_000)
+    assert "kim-laptop · AMD EPYC" not in bars(page) and "lee-laptop · AMD EPYC" in bars(page)
+    assert stored(server) == (2, ["kim", "lee"])  # hidden, not deleted
+    screenshot(page, "classroom-moderation-en")
+    main_button(page, t("class_restore_nickname", EN))
+    page.get_by_text(t("class_restored_count", EN, count=1)).wait_for(timeout=30_000)
+    assert {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"} <= bars(page)
+
+    html = page.content()
+    log = server.log.read_text(errors="replace") if server.log.exists() else ""
+    for secret in (CODE, PASSWORD):
+        assert secret not in html and secret not in log
+    assert ARTIFACTS.exists()
+    page.context.close()
