@@ -52,6 +52,8 @@ def matmul_comparison(sizes: Sequence[int], dtype: str, card_keys: Sequence[str]
             docs.append(published)
         elif dtype == "float32" and float32_precision == "float32" and reference.published_for(key, dtype):
             left_out.append(f"{key}: its published float32 figures ran as TF32, not strict float32")
+        elif any(reference.published_for(key, other) for other in ("float32", "bfloat16", "float16")):
+            left_out.append(f"{key}: no published {dtype} figures from N={min(sizes)} to {max(sizes)} bundled")
         try:
             docs.append(predict.predict_document(specs, [key], float32_precision=float32_precision))
         except predict.PredictError as exc:

@@ -80,7 +80,7 @@ def test_a_console_that_cannot_show_the_machine_name_still_saves_and_prints_with
                            "--save"], cwd=ROOT, env=env, capture_output=True, timeout=300, check=False)
     stdout, stderr = done.stdout.decode("cp1252"), done.stderr.decode("cp1252")
     assert done.returncode == 0, stderr[-2000:]
-    assert "dlenv results on ???-PC" in stdout and "saved: added 1" in stdout
+    assert "results from ???-PC" in stdout and "saved: added 1" in stdout
     with Store(f"sqlite:///{tmp_path / 'dlenv.sqlite'}") as db:
         assert db.count() == 1
 

@@ -209,3 +209,11 @@ def test_cli_bad_input_exits_2_with_one_line(args):
     assert done.returncode == 2
     assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1
     assert done.stderr.startswith("dlenv: error: ") and "Traceback" not in done.stderr
+
+
+def test_a_card_without_the_dtype_is_left_out_and_said_while_the_others_print():
+    done = _cli("matmul", "--sizes", "1024", "--dtype", "float16", "--device", "T4,tpu v5e", "--json")
+    assert done.returncode == 3  # as run: part of the request could not be answered
+    assert [r["device_name"] for r in results.loads(done.stdout)["results"]] == ["T4"]
+    assert done.stderr.strip() == ("dlenv: left out: TPU v5e has no datasheet figure for float16 (it has: bfloat16); "
+                                   "predict another dtype or another card")

@@ -6,6 +6,7 @@ provenance survives a round trip through JSON, CSV and the store unchanged.
 """
 
 import copy
+import re
 
 import pytest
 
@@ -121,3 +122,23 @@ def test_the_store_keeps_provenance_filters_by_it_and_treats_a_reimport_as_a_dup
 
 def test_the_bundled_cpu_set_is_a_reference():
     assert set(kinds(reference.load("cpu-epyc-2vcpu-tensorflow"))) == {"reference"}
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"provenance_source": None}, "a published figure must say where it comes from: provenance_source missing"),
+    ({"provenance_version": None}, "provenance_version missing"),
+    ({"provenance_source": "javascript:alert(1)"}, "must be the http(s) address of its page or repository"),
+    ({"samples_s": [0.001], "n_samples": 1}, "a published figure has no samples, got n_samples, samples_s"),
+    ({"median_s": 1e-30}, "shorter than any call can take"),
+    ({"gflops": 1e39}, "more than any device does"),
+])
+def test_a_figure_that_cannot_be_true_or_says_no_source_is_refused(change, problem):
+    figure = {key: value for key, value in {**published_h100(), **change}.items() if value is not None}
+    with pytest.raises(ResultsError, match=re.escape(problem)):
+        results.validate_document(results.document_of([(figure, {"machine": "x"})]))
+
+
+def test_a_prediction_must_carry_the_model_inputs_it_came_from():
+    figure = {key: value for key, value in predicted_t4().items() if key != "model_gbps"}
+    with pytest.raises(ResultsError, match="a predicted figure must say where it comes from: model_gbps missing"):
+        results.validate_document(results.document_of([(figure, {"machine": "x"})]))

@@ -136,7 +136,7 @@ def test_dumps_writes_readable_utf8_and_no_nan_tokens():
 
 
 def test_ints_are_accepted_where_floats_are_expected():
-    doc = make_doc([make_result(flops=2147483648, median_s=1)])
+    doc = make_doc([make_result(flops=2147483648, median_s=1, gflops=2)])
     checked = results.validate_document(doc)
     assert checked["results"][0]["flops"] == 2147483648.0
     assert isinstance(checked["results"][0]["median_s"], float)

@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"dlenv: error: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `python -m dlenv ... --json | head`: the reader stopped, not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
 
 
 def _printable(text: str) -> str:
@@ -242,20 +245,30 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from dlenv.measure import predict
 
     specs, cards = workload_specs(args), predict_cards(args.device)
-    try:
-        if args.workload == "train":  # an epoch: steps of the datasheet model (dlenv.measure.training)
-            from dlenv.measure import training
+    if args.workload == "train":  # an epoch: steps of the datasheet model (dlenv.measure.training)
+        from dlenv.measure import training
 
-            doc = training.predict_document(specs, cards, float32_precision=args.precision)
-        else:
-            doc = predict.predict_document(specs, cards, float32_precision=args.precision)
-    except predict.PredictError as exc:
-        raise CliError(str(exc)) from exc
+        document = training.predict_document
+    else:
+        document = predict.predict_document
+    # Card by card: a card without a figure for the dtype (float16 on a TPU) is left out and said,
+    # the others are still printed (exit 3, as run does when part of a request failed).
+    docs, failures = [], []
+    for card in cards:
+        try:
+            docs.append(document(specs, [card], float32_precision=args.precision))
+        except predict.PredictError as exc:
+            failures.append(str(exc))
+    if not docs:
+        raise CliError(failures[0])
+    doc = results.merge_documents(docs) if len(docs) > 1 else docs[0]
+    for failure in failures:
+        print(f"dlenv: left out: {_printable(failure)}", file=sys.stderr)
     if args.json:
         print(results.dumps(doc))  # validated: what --json prints, dlenv reads back
     else:
         table.print_predictions(doc)
-    return EXIT_OK
+    return EXIT_FAILED if failures else EXIT_OK
 
 
 def cmd_reference(args: argparse.Namespace) -> int:

@@ -76,6 +76,13 @@ def _machines(doc: dict[str, Any]) -> str:
     return ", ".join(dict.fromkeys(str(e.get("machine") or "?") for e in envs)) or "?"
 
 
+def _label(r: dict[str, Any]) -> str:
+    """The result's label, with what its matmul ran as when that differs from its dtype ("as TF32")."""
+    label = r.get("label", r["workload"])
+    ran = r.get("matmul_precision")
+    return f"{label} (ran as {ran})" if ran and ran != r["dtype"] else label
+
+
 def _where(r: dict[str, Any]) -> str:
     """Backend and device of a timing; the card of a published or predicted figure (it has no backend)."""
     return f"{r['backend']} {r['device']}" if r.get("backend") else f"{r['device_name']} {r['device']}"
@@ -90,11 +97,11 @@ def _spread(r: dict[str, Any]) -> str:
 
 
 def print_results(doc: dict[str, Any]) -> None:
-    table = Table(title=f"dlenv results on {_machines(doc)}", box=box.SIMPLE)
+    table = Table(title=f"results from {_machines(doc)}", box=box.SIMPLE)
     for column in ("workload", "where", "provenance", "timing", "median", "IQR", "1st call", "throughput", "of peak"):
         table.add_column(column, justify="right" if column in ("median", "IQR", "1st call") else "left")
     for r in doc["results"]:
-        table.add_row(r.get("label", r["workload"]), _where(r), r.get("provenance", "measured"), r.get("timing") or "-",
+        table.add_row(_label(r), _where(r), r.get("provenance", "measured"), r.get("timing") or "-",
                       _fmt_time(r["median_s"]), _spread(r), _fmt_time(r["first_call_s"]) if r.get("first_call_s") else "-",
                       _throughput(r), _peak(r))
     _out.print(table)

@@ -123,7 +123,16 @@ PerEpoch = Annotated[list[Annotated[float, Finite] | None], Field(max_length=MAX
 EPOCH_FIELDS = ("epoch_s", "epoch_loss", "epoch_accuracy", "epoch_val_loss", "epoch_val_accuracy")
 
 # A timing dlenv took (measured, imported, reference) has all of these; a published or
-# predicted figure is one number per shape and has none of them.
+# predicted figure is one number per shape and has none of the samples and their statistics,
+# but must say where it comes from.
+SAMPLE_FIELDS = ("iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "n_samples", "calls_per_sample", "samples_s",
+                 "first_call_s")
+SOURCE_FIELDS = {"published": ("provenance_source", "provenance_version"),
+                 "predicted": ("provenance_source", "model_peak_gflops", "model_gbps", "model_overhead_s")}
+# A call takes at least a nanosecond (a few clock cycles); no device does 100 PFLOP/s (an NVIDIA
+# B200's dense FP8 datasheet peak is 4.5 PFLOP/s).
+MIN_SECONDS = 1e-9
+MAX_GFLOPS = 1e8
 TIMING_FIELDS = ("backend", "timing", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "n_samples",
                  "calls_per_sample", "samples_s", "first_call_s", "noisy")
 
@@ -139,9 +148,13 @@ class Result(_Record):
     before dlenv had it) holds dlenv timings: ``measured``.
     """
 
-    model_config = ConfigDict(json_schema_extra={"allOf": [{
-        "if": {"properties": {"provenance": {"enum": list(TIMED_PROVENANCES)}}},
-        "then": {"required": list(TIMING_FIELDS)}}]})
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"provenance": {"enum": list(TIMED_PROVENANCES)}}},
+         "then": {"required": list(TIMING_FIELDS)}},
+        *({"if": {"properties": {"provenance": {"const": kind}}, "required": ["provenance"]},
+           "then": {"required": list(fields), "not": {"anyOf": [{"required": [name]} for name in SAMPLE_FIELDS]}}}
+          for kind, fields in SOURCE_FIELDS.items()),
+    ]})
 
     workload: choice(WORKLOADS)
     params: Params = Field(description="The workload's parameters (sizes, mode, ...).")
@@ -227,6 +240,26 @@ class Result(_Record):
             if missing:
                 raise refuse(f"a {self.provenance} result must have {', '.join(missing)} "
                              "(only published and predicted figures may leave them out)")
+            return self
+        present = [name for name in SAMPLE_FIELDS if getattr(self, name) is not None]
+        if present:
+            raise refuse(f"a {self.provenance} figure has no samples, got {', '.join(present)}")
+        needed = [name for name in SOURCE_FIELDS[self.provenance] if getattr(self, name) is None]
+        if needed:
+            raise refuse(f"a {self.provenance} figure must say where it comes from: {', '.join(needed)} missing")
+        if self.provenance == "published" and not self.provenance_source.startswith(("https://", "http://")):
+            raise refuse(f"provenance_source of a published figure must be the http(s) address of its page or "
+                         f"repository, got {describe(self.provenance_source)}")
+        return self
+
+    @model_validator(mode="after")
+    def _within_what_a_device_can_do(self) -> Result:
+        # One file's impossible number would sit above every real one in a class's charts.
+        if self.median_s < MIN_SECONDS:
+            raise refuse(f"median_s: {self.median_s:g} s is shorter than any call can take (at least {MIN_SECONDS:g} s)")
+        if self.gflops > MAX_GFLOPS:
+            raise refuse(f"gflops: {self.gflops:g} is more than any device does (at most {MAX_GFLOPS:g}, "
+                         "100 PFLOP/s)")
         return self
 
     @model_validator(mode="after")

@@ -247,7 +247,7 @@ _CELL_READERS: dict[object, Callable[[str], object]] = {
     float: _cell_float,
     int: _cell_int,
     bool: lambda cell: {"true": True, "false": False, "": None}.get(cell.lower(), cell),
-    list: lambda cell: [_cell_float(part) for part in cell.split(_CSV_LIST_SEP)] if cell else [],
+    list: lambda cell: [_cell_float(part) for part in cell.split(_CSV_LIST_SEP)] if cell else None,
 }
 _CSV_FIELDS = {name: _CELL_READERS[kind] for name, kind in _FIELD_TYPES.items() if kind in _CELL_READERS}
 

@@ -269,15 +269,18 @@ def predict(spec: Workload, card_key: str, *, float32_precision: str = "tf32", p
     }
     if isinstance(spec, Matmul):
         record["matmul_precision"] = peak.precision
-        record["matmul_precision_setting"] = f"float32_precision={float32_precision}"
+        # The precision asked for; matmul_precision says what the card runs (a T4 has no TF32).
+        record["matmul_precision_setting"] = f"float32_precision={float32_precision} (requested)"
     return record
 
 
 def _note(spec: Workload, hw: Card, peak: _Peak, bandwidth: float, overhead: float, used: float, bound: str,
           given_peak: float | None, given_gbps: float | None) -> str:
     passes = f" / {peak.passes} bfloat16 passes" if peak.passes > 1 else ""
-    fill = f", {100 * used:.0f}% of it usable by this shape" if used < 0.995 else ""
+    fill = f", {100 * used:.2g}% of it usable by this shape" if used < 0.995 else ""
     peak_from = "measured" if given_peak else f"{peak.column}{passes}"
+    if spec.dtype == "bfloat16" and peak.precision == "float32":
+        peak_from += "; no bfloat16 units, so it runs as float32"
     gbps_from = "measured" if given_gbps else hw.gbps_note
     return (f"predicted from the datasheet: {hw.name}, {peak.gflops:,.0f} GFLOP/s ({peak_from}){fill}, "
             f"{bandwidth:,.1f} GB/s ({gbps_from}), {overhead * 1e6:.1f} us per call; {bound}-bound")
