@@ -9,7 +9,8 @@ one is here or can be fetched, and in a worker the download (with progress) and 
   ``keras.datasets`` downloads (same addresses and, for MNIST, the same SHA-256; read in
   keras/src/datasets/mnist.py and fashion_mnist.py of Keras 3.15.1). They are cached in
   ``DLENV_DATASETS`` (default ``~/.keras/datasets``, where ``keras.datasets`` keeps them, so a
-  copy already downloaded by Keras is found) and downloaded once, outside any timing.
+  copy already downloaded by Keras is found) and downloaded once, outside any timing, from
+  ``DLENV_DATASETS_URL`` if set (a mirror holding the same file names).
 
 Every dataset is split the same way each time (``SPLIT_SEED``), whatever the training's seed,
 so runs with different seeds are scored on the same test images.
@@ -32,6 +33,12 @@ from dlenv.vocab import DATASETS as _NAMES
 
 SPLIT_SEED = 0  # the train / validation / test split never changes with the training's seed
 _KERAS_BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+def base_url() -> str:
+    """Where the files are downloaded from: ``DLENV_DATASETS_URL`` (a mirror), else keras.datasets' server."""
+    return os.environ.get("DLENV_DATASETS_URL") or _KERAS_BASE
+
 NETWORK_TIMEOUT_S = 5.0
 
 
@@ -107,7 +114,7 @@ def cached(name: str) -> bool:
 
 def reachable(timeout_s: float = NETWORK_TIMEOUT_S) -> bool:
     """Whether the datasets' server answers (a HEAD request to the MNIST file, proxies honoured)."""
-    request = urllib.request.Request(_KERAS_BASE + "mnist.npz", method="HEAD")
+    request = urllib.request.Request(base_url() + "mnist.npz", method="HEAD")
     try:
         with urllib.request.urlopen(request, timeout=timeout_s):
             return True
@@ -125,7 +132,7 @@ def availability_problem(name: str, timeout_s: float = NETWORK_TIMEOUT_S) -> str
     if not info.files or cached(name) or reachable(timeout_s):
         return None
     return (f"{name} is not downloaded yet and there is no network to download it "
-            f"({info.download_bytes / 1e6:.0f} MB from storage.googleapis.com); use --dataset digits, "
+            f"({info.download_bytes / 1e6:.0f} MB from {base_url()}); use --dataset digits, "
             f"which needs no network, or put the files in {cache_dir() / info.subdir}")
 
 
@@ -149,7 +156,7 @@ def download(name: str, on_progress: Callable[[int, int], None] | None = None, c
         partial = target.with_name(target.name + ".part")
         digest = hashlib.sha256()
         try:
-            with urllib.request.urlopen(_KERAS_BASE + file, timeout=30) as response, partial.open("wb") as out:
+            with urllib.request.urlopen(base_url() + file, timeout=30) as response, partial.open("wb") as out:
                 while block := response.read(chunk):
                     out.write(block)
                     digest.update(block)

@@ -1,0 +1,105 @@
+"""python -m dlenv run train: a real Keras training on the bundled 8x8 digits on TensorFlow, JAX and
+PyTorch, the same accuracies again with the same seed, and every bad value refused in one line.
+
+The trainings run through the CLI in fresh interpreters (``run_dlenv``), as a student runs them;
+the refusals call ``dlenv.cli.main`` in this process, since they are refused before a worker starts.
+"""
+
+import json
+
+import pytest
+from conftest import run_dlenv
+
+from dlenv import cli
+from dlenv.data import results
+from dlenv.measure import datasets
+from dlenv.measure.workloads import Refused, Train
+from dlenv.serve.limits import Limits
+from dlenv.serve.plan import Plan
+from dlenv.vocab import BACKENDS
+
+EPOCH_LISTS = ("epoch_s", "epoch_loss", "epoch_accuracy", "epoch_val_loss", "epoch_val_accuracy")
+
+
+def train(tmp_path, name: str, *flags: str) -> dict:
+    out = tmp_path / f"{name}.json"
+    done = run_dlenv("run", "train", "--dataset", "digits", "--epochs", "3", "--batch", "64", "--quiet",
+                     "--out", str(out), *flags)
+    assert done.returncode == 0, done.stderr
+    return results.validate_document(json.loads(out.read_text()))
+
+
+@pytest.fixture(scope="module")
+def on_every_backend(tmp_path_factory):
+    return train(tmp_path_factory.mktemp("train"), "all", "--backend", "all")
+
+
+def test_digits_train_to_090_on_every_backend_with_each_epoch_recorded(on_every_backend):
+    doc = on_every_backend
+    by_backend = {r["backend"]: r for r in doc["results"]}
+    assert set(by_backend) == set(BACKENDS) and not doc["errors"]
+    for backend, r in by_backend.items():
+        assert r["workload"] == "train" and r["provenance"] == "measured"
+        assert r["params"]["dataset"] == "digits" and r["input_shape"] == "8x8x1"
+        assert (r["train_samples"], r["val_samples"], r["test_samples"]) == (1293, 144, 360)
+        assert all(len(r[name]) == 3 for name in EPOCH_LISTS), backend
+        assert r["test_accuracy"] >= 0.90, (backend, r["test_accuracy"])
+        assert r["epoch_loss"][2] < r["epoch_loss"][0]  # it learnt
+        # The first epoch is timed apart; the steady ones are the samples.
+        assert r["first_call_s"] == r["epoch_s"][0] and r["samples_s"] == r["epoch_s"][1:]
+        assert r["samples_per_s"] == pytest.approx(1293 / r["median_s"])
+        assert r["parameter_count"] == Train(batch=64).parameter_count()
+        assert r["params"]["seed"] == 0  # the record keeps the seed
+
+
+def test_the_same_seed_gives_the_same_accuracies_in_a_new_process(on_every_backend, tmp_path):
+    (first,) = [r for r in on_every_backend["results"] if r["backend"] == "torch"]
+    (again,) = train(tmp_path, "again", "--backend", "torch")["results"]
+    assert first["params"] == again["params"]
+    for name in ("epoch_loss", "epoch_accuracy", "epoch_val_accuracy", "test_accuracy"):
+        assert first[name] == again[name], name
+
+
+@pytest.mark.parametrize(("flags", "said"), [
+    (["--epochs", "0"], "--epochs: '0' is not allowed; give one whole number from 1 to 1000"),
+    (["--batch", "2000"], "batch 2000 is larger than the 1,293 training images of digits"),
+    (["--dataset", "imagenet"], "--dataset: unknown value 'imagenet'; choose from digits, mnist, fashion_mnist"),
+    (["--width", "16384", "--depth", "64"], "use a width (units per layer) of at most"),
+    (["--dataset", "mnist"], "mnist is not downloaded yet and there is no network to download it"),
+    (["--pipeline", "fast"], "--pipeline: unknown value 'fast'"),
+    (["--dtype", "float16"], "--dtype: train takes --precision instead"),
+])
+def test_a_bad_value_is_one_line_and_exit_2(flags, said, capsys, monkeypatch, tmp_path):
+    # No MNIST here, and a server that refuses at once: "no network" without depending on this machine's.
+    monkeypatch.setenv("DLENV_DATASETS", str(tmp_path))
+    monkeypatch.setenv("DLENV_DATASETS_URL", "http://127.0.0.1:9/")
+    assert cli.main(["run", "train", *flags, "--out", str(tmp_path / "t.json")]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1 and err.startswith("dlenv: error: ")
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_a_deployment_refuses_a_training_with_the_largest_setting_that_fits():
+    limits = Limits(max_matmul=1024, max_model_bytes=64 * 2**20, max_epochs=10, max_train_samples=5000,
+                    max_params=100_000)
+    refusals = {}
+    for name, spec in {"epochs": Train(epochs=20), "samples": Train(dataset="mnist", width=16),
+                       "params": Train(width=512), "memory": Train(dataset="mnist", width=16)}.items():
+        with pytest.raises(Refused) as refused:
+            (limits if name != "memory" else Limits(max_matmul=1024, max_model_bytes=80 * 2**20)).check(Plan((spec,)))
+        refusals[name] = (str(refused.value), refused.value.hint)
+    assert refusals["epochs"][1] == "use at most 10 epochs"
+    assert refusals["samples"][1] == "use at most 5,000 training images (samples)"
+    assert refusals["params"][1] == "use a width (units per layer) of at most 280"
+    assert Train(width=280).parameter_count() <= 100_000 < Train(width=281).parameter_count()
+    # MNIST's validation and test images alone take 59 MB: the training images must shrink.
+    assert "over this machine's limit of 80 MB" in refusals["memory"][0]
+    assert refusals["memory"][1].endswith("training images (samples)")
+
+
+def test_a_missing_dataset_is_found_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLENV_DATASETS", str(tmp_path))
+    monkeypatch.setenv("DLENV_DATASETS_URL", "http://127.0.0.1:9/")
+    assert datasets.cached("digits") and not datasets.cached("mnist")
+    assert "no network" in datasets.availability_problem("fashion_mnist")
+    assert datasets.availability_problem("digits") is None
