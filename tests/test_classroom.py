@@ -315,11 +315,11 @@ def test_without_a_code_writing_and_moderation_stay_open(tmp_path, monkeypatch):
     monkeypatch.setenv("DLENV_DATA_DIR", str(tmp_path))
     st.cache_resource.clear()
     at = open_page("results", "ko")
-    assert not any(field.label == t("class_code", "ko") for field in at.text_input)
+    assert not any(field.label == t("class_code", "ko") for field in at.text_input) and not at.error
     upload(at, "mine.json", make_doc([sized(64)], machine="내 노트북"))
     assert stored(tmp_path) == 1
     at.switch_page("pages/leaderboard.py").run()
-    assert not at.exception and at.title[0].value == t("lb_title", "ko")
+    assert not at.exception and not at.error and at.title[0].value == t("lb_title", "ko")
     assert at.dataframe[0].value[t("col_machine", "ko")].tolist() == ["내 노트북"]
     assert len(at.dataframe) == 2  # the moderation list, open on a local install
     st.cache_resource.clear()
@@ -338,3 +338,14 @@ def test_the_leaderboard_draws_published_and_predicted_gpus_as_lines_not_ranks(c
     notes = [shape.get("text", "") for shape in figure["layout"].get("annotations", [])]
     assert any("T4" in note for note in notes) and any("H100" in note for note in notes)
     assert os.environ["DLENV_CLASS_CODE"] not in json.dumps(figure)
+
+
+def test_after_five_wrong_codes_a_session_waits_before_the_next_try(class_app):
+    at = open_page("results")
+    for _ in range(5):
+        type_secret(at, t("class_code", "en"), t("class_unlock", "en"), "guess")
+        assert t("class_wrong_code", "en") in [e.value for e in at.error]
+    type_secret(at, t("class_code", "en"), t("class_unlock", "en"), CODE)  # even the right one waits
+    [error] = at.error
+    assert error.value.startswith("Too many wrong tries: try again in ") and stored(class_app) == 0
+    assert any(field.label == t("class_code", "en") for field in at.text_input)  # still locked
