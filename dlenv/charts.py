@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,7 +45,8 @@ PROVENANCE_STYLE: dict[str, dict[str, Any]] = {
     "predicted": {"mode": "lines", "dash": "dot"},
 }
 # The columns that make one series: what ran, where, how it was timed and what the number is.
-SERIES_KEYS = ("machine", "device", "device_name", "backend", "provenance", "timing")
+SERIES_KEYS = ("machine", "device", "device_name", "backend", "provenance", "timing", "card_key", "matmul_precision",
+               "dtype")
 # The English words the charts draw; a page passes its own language's in ``names``.
 WORDS: dict[str, str] = {
     "legend": "device · backend (provenance)", "legend_roofline": "device · workload",
@@ -53,7 +55,10 @@ WORDS: dict[str, str] = {
     "bw_measured": "best measured", "matmul": "matmul", "elementwise": "element-wise",
     "step": "median step", "first_call": "first call (build + compile)", "ideal": "ideal (linear)",
     "latest_of": "latest of {count} runs at this size", "samples": "samples", "median": "median",
+    "crossover": "wins from here", "time": "time",
 }
+# What a float32 matmul ran as, in a series name ("H100 SXM · TF32 (published)").
+_RAN_AS = {"tf32": "TF32", "bfloat16": "bfloat16 pass", "bfloat16_3x": "3 bfloat16 passes"}
 # Projector sizes (px): Plotly's defaults (12 px ticks in grey) cannot be read from the back of a room.
 FONT = {"size": 15, "color": "#222222"}
 TICK_FONT = {"size": 15, "color": "#222222"}
@@ -102,21 +107,33 @@ def with_series(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
     for key in dict.fromkeys(map(tuple, keys.itertuples(index=False, name=None))):
         labels[key] = _series_label(dict(zip(SERIES_KEYS, key, strict=True)), names, both_timings)
     clashing = {label for label in labels.values() if list(labels.values()).count(label) > 1}
-    others = iter(_OTHER_COLOURS * (1 + len(labels) // len(_OTHER_COLOURS)))
-    colours, seen = {}, {}
+    colours = {}
     for key, label in labels.items():
         row = dict(zip(SERIES_KEYS, key, strict=True))
         if label in clashing and row["machine"]:
             labels[key] = f"{label} · {html.escape(str(row['machine']))}"
-        if row["provenance"] == "measured":
-            colour = device_colour(row["device"])
-        else:  # a naive and a synced line of one imported series share its colour
-            base = key[:-1]
-            colour = seen[base] if base in seen else next(others)
-            seen[base] = colour
+        # Measured: the device's colour; anything else: its card's, the same on every chart
+        # and every run (a naive and a synced line of one series share it, the naive paler).
+        colour = device_colour(row["device"]) if row["provenance"] == "measured" else card_colour(_card(row))
         colours[key] = paler(colour) if row["timing"] == "naive" else colour
     tuples = list(map(tuple, keys.itertuples(index=False, name=None)))
     return frame.assign(series=[labels[key] for key in tuples], colour=[colours[key] for key in tuples])
+
+
+def _card(row: dict[str, Any]) -> str:
+    """The card a row is about: its ``card_key`` (the datasheet table's name, which published
+    sets record), else its device's name, else its device id."""
+    return str(row.get("card_key") or row.get("device_name") or row.get("device"))
+
+
+def card_colour(card: str) -> str:
+    """A card's colour: fixed by its place in the datasheet table, so the H100 is the same
+    colour on every chart and in every run; other names by a checksum of the name."""
+    from dlenv.measure.peaks import ACCELERATOR_PEAKS
+
+    known = list(ACCELERATOR_PEAKS)
+    index = known.index(card) if card in known else zlib.crc32(card.encode("utf-8"))
+    return _OTHER_COLOURS[index % len(_OTHER_COLOURS)]
 
 
 def _series_label(row: dict[str, Any], names: dict[str, str], both_timings: bool) -> str:
@@ -124,7 +141,10 @@ def _series_label(row: dict[str, Any], names: dict[str, str], both_timings: bool
     timing = f" · {word(names, row['timing'])}" if both_timings and row["timing"] in ("naive", "synced") else ""
     if row["provenance"] == "measured":
         return f"{row['device']} · {backend}{timing}"
-    name = html.escape(str(row["device_name"] or row["device"]))
+    name = html.escape(_card(row))
+    ran = row.get("matmul_precision")
+    if ran and ran != row.get("dtype") and ran in _RAN_AS:
+        name += f" · {_RAN_AS[ran]}"
     kind = names.get(row["provenance"], row["provenance"])
     return f"{name} · {backend}{timing} ({kind})" if backend else f"{name} ({kind})"
 
@@ -322,12 +342,13 @@ def time_vs_size(df: pd.DataFrame, title: str = "Time per call", x_title: str = 
         error = {"type": "data", "symmetric": False, "array": part["q3_s"] * 1e3 - ms,
                  "arrayminus": ms - part["q1_s"] * 1e3, "thickness": 1.5} if timed else None
         iqr = (part["iqr_s"] * 1e3).fillna(0.0)
+        spread = ("<br>IQR %{customdata[0]:.3g} ms<br>%{customdata[1]} " + word(names, "samples")) if timed else ""
+        what = word(names, "median") if timed else word(names, "time")  # a figure has no median of samples
         fig.add_trace(go.Scatter(
             x=part[size], y=ms, name=name, error_y=error, **style,
             customdata=list(zip(iqr, part["n_samples"].fillna(0).astype(int), _provenance_hover(part, names),
                                 strict=True)),
-            hovertemplate="N=%{x}<br>" + word(names, "median") + " %{y:.3g} ms<br>IQR %{customdata[0]:.3g} ms<br>"
-                          "%{customdata[1]} " + word(names, "samples") +
+            hovertemplate="N=%{x}<br>" + what + " %{y:.3g} ms" + spread +
                           "<br>%{customdata[2]}<extra>%{fullData.name}</extra>"))
     return _layout(fig, title, x_title, y_title, legend=word(names, "legend"), sizes=df[size])
 
@@ -398,7 +419,9 @@ def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_t
         if crossover is not None:
             fig.add_trace(go.Scatter(
                 x=[crossover], y=[table.loc[table[size] == crossover, "speedup"].iloc[0]], mode="markers",
-                marker={"symbol": "star", "size": 18, "color": "black"}, name=f"crossover · {name}",
+                marker={"symbol": "star", "size": 18, "color": style["line"]["color"],
+                        "line": {"color": "black", "width": 1.5}},
+                name=f"{word(names, 'crossover')} · {name}",
                 hovertemplate="N=%{x}<extra>%{fullData.name}</extra>"))
     # Speedup 1 (as fast as the baseline): a plain trace, kept out of the legend and the hover.
     fig.add_trace(go.Scatter(x=[df[size].min(), df[size].max()], y=[1, 1], mode="lines", name="1×", showlegend=False,
@@ -433,8 +456,9 @@ def crossover_size(table: pd.DataFrame, size: str = "param_m") -> int | None:
 def speedup_summary(df: pd.DataFrame, fast: str, slow: str, size: str = "param_m") -> dict[str, Any] | None:
     """The numbers of the one-sentence answer: how many times faster ``fast`` is than ``slow``
     at the largest size both have (``speedup``, ``at``), and from which size it wins
-    (``crossover``, None if it never does), with both series' provenances. None when the two
-    have no size in common."""
+    (``crossover``, None if it never does; when it is ``first``, the smallest size both have,
+    it is ahead wherever the two were compared, which says nothing of smaller sizes), with
+    both series' provenances. None when the two have no size in common."""
     table = speedup_table(df, fast, slow, size)
     if table.empty:
         return None
@@ -442,7 +466,7 @@ def speedup_summary(df: pd.DataFrame, fast: str, slow: str, size: str = "param_m
     kind = {name: part["provenance"].iloc[0] for name, part in frame.groupby("series")}
     last = table.iloc[-1]
     return {"speedup": float(last["speedup"]), "at": int(last[size]), "crossover": crossover_size(table, size),
-            "fast_provenance": kind[fast], "slow_provenance": kind[slow]}
+            "first": int(table[size].iloc[0]), "fast_provenance": kind[fast], "slow_provenance": kind[slow]}
 
 
 def memory_bandwidth(rows: pd.DataFrame) -> tuple[float, str] | None:

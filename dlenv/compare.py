@@ -22,12 +22,20 @@ from dlenv.measure.workloads import Matmul, Workload
 DEFAULT_CARDS = ("H100 SXM", "T4")
 
 
+class Omission(NamedTuple):
+    """Something not drawn, and why: ``key`` names the sentence in ``dlenv.i18n``
+    (``compare_no_prediction``, ``compare_tf32_only``, ``compare_no_published``), ``values``
+    fill it."""
+
+    key: str
+    values: dict
+
+
 class Comparison(NamedTuple):
-    """A results document of published and predicted results, and what was left out and why
-    (one line each, e.g. a card without bfloat16 units)."""
+    """A results document of published and predicted results, and what was left out and why."""
 
     document: dict
-    left_out: list[str]
+    left_out: list[Omission]
 
 
 def cards() -> list[str]:
@@ -44,20 +52,19 @@ def matmul_comparison(sizes: Sequence[int], dtype: str, card_keys: Sequence[str]
     default on an Ampere-or-later GPU, or "float32"); published float32 figures measured as
     TF32 are left out when "float32" is asked for, and said so in ``left_out``.
     """
-    specs = [Matmul.square(n, dtype) for n in sorted(set(sizes))]
-    docs, left_out = [], []
+    specs: list[Workload] = [Matmul.square(n, dtype) for n in sorted(set(sizes))]
+    docs: list[dict] = []
+    left_out: list[Omission] = []
     for key in card_keys:
         published = _published(key, dtype, min(sizes), max(sizes), float32_precision)
         if published is not None:
             docs.append(published)
         elif dtype == "float32" and float32_precision == "float32" and reference.published_for(key, dtype):
-            left_out.append(f"{key}: its published float32 figures ran as TF32, not strict float32")
+            left_out.append(Omission("compare_tf32_only", {"card": key}))
         elif any(reference.published_for(key, other) for other in ("float32", "bfloat16", "float16")):
-            left_out.append(f"{key}: no published {dtype} figures from N={min(sizes)} to {max(sizes)} bundled")
-        try:
-            docs.append(predict.predict_document(specs, [key], float32_precision=float32_precision))
-        except predict.PredictError as exc:
-            left_out.append(f"{key}: {exc}")
+            left_out.append(Omission("compare_no_published", {"card": key, "dtype": dtype, "low": min(sizes),
+                                                              "high": max(sizes)}))
+        docs += _predicted(specs, key, float32_precision, left_out)
     if not docs:
         return Comparison(results.document_of([]), left_out)
     return Comparison(results.merge_documents(docs), left_out)
@@ -65,13 +72,20 @@ def matmul_comparison(sizes: Sequence[int], dtype: str, card_keys: Sequence[str]
 
 def model_comparison(spec: Workload, card_keys: Sequence[str], *, float32_precision: str = "tf32") -> Comparison:
     """The predicted time per step of one model spec (``MLP``, ``CNN``) on each card."""
-    docs, left_out = [], []
+    docs: list[dict] = []
+    left_out: list[Omission] = []
     for key in card_keys:
-        try:
-            docs.append(predict.predict_document([spec], [key], float32_precision=float32_precision))
-        except predict.PredictError as exc:
-            left_out.append(f"{key}: {exc}")
+        docs += _predicted([spec], key, float32_precision, left_out)
     return Comparison(results.merge_documents(docs) if docs else results.document_of([]), left_out)
+
+
+def _predicted(specs: list[Workload], key: str, float32_precision: str, left_out: list[Omission]) -> list[dict]:
+    """[the card's predictions], or [] with why in ``left_out`` (the card has no figure for the dtype)."""
+    try:
+        return [predict.predict_document(specs, [key], float32_precision=float32_precision)]
+    except predict.PredictError:
+        left_out.append(Omission("compare_no_prediction", {"card": key, "dtype": specs[0].dtype}))
+        return []
 
 
 def _published(key: str, dtype: str, low: int, high: int, float32_precision: str) -> dict | None:

@@ -132,6 +132,10 @@ TEXT: dict[str, dict[str, str]] = {
                            "on ({kinds}).",
                      "ko": "N={at}에서 **{fast}** 은(는) {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
                            "앞섭니다 ({kinds})."},
+    "speedup_ahead": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and ahead at every size "
+                            "compared, from N={start} on; where it starts to win lies below that ({kinds}).",
+                      "ko": "N={at}에서 **{fast}** 은(는) {slow}보다 **{times}배** 빠르고, 비교한 모든 크기"
+                            "(N={start}부터)에서 앞섭니다. 앞서기 시작하는 크기는 그보다 작습니다 ({kinds})."},
     "speedup_loses": {"en": "**{fast}** is still **{times}×** slower than {slow} at N={at}: it is not ahead "
                             "at any size compared ({kinds}).",
                       "ko": "N={at}에서도 **{fast}** 은(는) {slow}보다 **{times}배** 느립니다. 비교한 어떤 "
@@ -145,6 +149,12 @@ TEXT: dict[str, dict[str, str]] = {
                            "ko": "여기서 측정한 값 옆에 함께 그릴 장치입니다. 공개된 측정값(점)과 데이터시트로 "
                                  "예측한 값(점선)을 보여 주며, 그 장치에서 실제로 실행하지는 않습니다."},
     "compare_left_out": {"en": "Not drawn: {what}", "ko": "그리지 않은 것: {what}"},
+    "compare_no_prediction": {"en": "{card} has no datasheet figure for {dtype}, so nothing is predicted for it.",
+                              "ko": "{card}에는 {dtype} 데이터시트 수치가 없어 예측하지 않았습니다."},
+    "compare_tf32_only": {"en": "{card}'s published float32 figures ran as TF32, not strict float32.",
+                          "ko": "{card}의 공개된 float32 측정값은 엄격한 float32가 아니라 TF32로 계산한 값입니다."},
+    "compare_no_published": {"en": "no published {dtype} figures for {card} from N={low} to {high} are bundled.",
+                             "ko": "N={low}부터 {high}까지 {card}의 공개된 {dtype} 측정값은 들어 있지 않습니다."},
     "no_device_here": {"en": "This machine has no {kind}: the CPU is measured, and the {kind} is shown from "
                              "published and predicted figures of the cards under \"Compare with\" (each labelled). "
                              "To measure a real GPU, use the Colab notebook.",
@@ -571,8 +581,11 @@ TEXT: dict[str, dict[str, str]] = {
                    "ko": "결과 파일 가져오기 (명령줄이나 Colab 노트북에서 만든 JSON 또는 CSV)"},
     "res_bad_file": {"en": "{name} was not imported, nothing from it was stored: {message}",
                      "ko": "{name} 파일을 가져오지 않았고 아무것도 저장하지 않았습니다: {message}"},
-    "res_reference": {"en": "Load the reference results (real measurements bundled with dlenv)",
-                      "ko": "참고 결과 불러오기 (dlenv에 들어 있는 실제 측정값)"},
+    "res_reference": {"en": "Load the reference results", "ko": "참고 결과 불러오기"},
+    "res_reference_help": {"en": "The sets bundled with dlenv: real measurements of reference machines, and "
+                                 "published GPU measurements with their sources (python -m dlenv reference list).",
+                           "ko": "dlenv에 들어 있는 결과입니다. 기준 컴퓨터에서 실제로 측정한 값과, 출처가 있는 "
+                                 "공개된 GPU 측정값입니다 (python -m dlenv reference list)."},
     "res_empty": {"en": "No results stored yet: run a measurement, import a file or load the reference results.",
                   "ko": "아직 저장된 결과가 없습니다. 측정을 하거나 파일을 가져오거나 참고 결과를 불러오세요."},
     "res_filter_workload": {"en": "Workload", "ko": "작업"},
@@ -613,6 +626,28 @@ TEXT: dict[str, dict[str, str]] = {
               "기록하며, 행렬 곱셈 페이지에서 TF32를 끌 수 있습니다."},
     "backends_precision_ran": {"en": "What float32 ran as here: {ran}.",
                                "ko": "여기서 float32가 실제로 계산된 방식: {ran}."},
+    # --- progress headings, presenter mode (dlenv/ui/jobs.py, dlenv/ui/presenter.py) -----------
+    "job_waiting": {"en": "Waiting (position {position})", "ko": "대기 중 ({position}번째)"},
+    "job_waiting_machine": {"en": "Waiting (next, after another measurement)",
+                            "ko": "대기 중 (다른 측정이 끝나면 바로 시작)"},
+    "presenter_mode": {"en": "Presenter mode", "ko": "발표 모드"},
+    "presenter_help": {"en": "Large text for a projector, without the sidebar and toolbar. The address "
+                             "?presenter=1 opens the app this way.",
+                       "ko": "프로젝터용으로 글자를 키우고 사이드바와 도구 모음을 숨깁니다. 주소 끝에 ?presenter=1을 "
+                             "붙이면 처음부터 이 모드로 열립니다."},
+    "presenter_leave": {"en": "Leave presenter mode", "ko": "발표 모드 끝내기"},
+    "presenter_replay": {"en": "Replay stored results instead of measuring",
+                         "ko": "측정하지 않고 저장된 결과 다시 보여 주기"},
+    "presenter_replay_help": {"en": "For a slow or busy server: a Run button shows the newest stored results of "
+                                    "the same measurement (run earlier on this server, or saved in the database), "
+                                    "marked as a replay with the time they were measured.",
+                              "ko": "서버가 느리거나 바쁠 때 씁니다. 실행 버튼을 누르면 같은 측정의 가장 최근 저장 결과"
+                                    "(이 서버에서 앞서 실행했거나 데이터베이스에 저장한 것)를 측정한 시각과 함께 "
+                                    "다시 보기로 표시해 보여 줍니다."},
+    "replayed": {"en": "Replay: results measured at {when}, shown again instead of measuring now.",
+                 "ko": "다시 보기: {when}에 측정한 결과이며, 지금 새로 측정하지 않았습니다."},
+    "replay_none": {"en": "Nothing stored to replay for this request: measuring it now.",
+                    "ko": "이 요청에는 다시 보여 줄 저장 결과가 없어 지금 측정합니다."},
     # --- tables for people and errors in the page's language (dlenv/ui/tables.py, dlenv/ui/messages.py) ---
     "col_label": {"en": "What", "ko": "측정 대상"},
     "col_machine": {"en": "Machine", "ko": "컴퓨터"},
@@ -815,6 +850,8 @@ TEXT: dict[str, dict[str, str]] = {
     "chartw_latest_of": {"en": "latest of {count} runs at this size", "ko": "이 크기에서 {count}번 측정 중 가장 최근"},
     "chartw_samples": {"en": "samples", "ko": "표본"},
     "chartw_median": {"en": "median", "ko": "중앙값"},
+    "chartw_crossover": {"en": "wins from here", "ko": "여기부터 앞섬"},
+    "chartw_time": {"en": "time", "ko": "시간"},
     "chart_pick": {"en": "Chart", "ko": "차트"},
     "axis_backend_ms": {"en": "time (ms, log scale)", "ko": "시간 (ms, 로그 눈금)"},
     "res_latest_note": {"en": "Where a series was measured more than once at a size, the chart draws the latest run "
@@ -1069,7 +1106,7 @@ TEXT: dict[str, dict[str, str]] = {
                                "([class] teacher_password 또는 DLENV_TEACHER_PASSWORD)."},
     "class_no_additions": {"en": "Nobody has added results yet.", "ko": "아직 아무도 결과를 추가하지 않았습니다."},
     "class_col_id": {"en": "Id", "ko": "번호"},
-    "class_col_added_at": {"en": "Added", "ko": "추가 시각"},
+    "class_col_added_at": {"en": "Added (UTC)", "ko": "추가 시각 (세계 표준시)"},
     "class_col_nickname": {"en": "Nickname", "ko": "닉네임"},
     "class_col_source": {"en": "How", "ko": "추가 방법"},
     "class_col_provenance": {"en": "Provenance", "ko": "출처"},
@@ -1237,28 +1274,6 @@ TEXT: dict[str, dict[str, str]] = {
                       "ko": "여기서는 허용되지 않습니다: 이 학습에는 약 {need} MB가 필요해 이 서버의 한도 {limit} MB를 "
                             "넘습니다. 한도 안에 드는 가장 큰 너비는 {width}입니다."},
     # --- end of the Training page block ---
-    # --- progress headings, presenter mode (dlenv/ui/jobs.py, dlenv/ui/presenter.py) -----------
-    "job_waiting": {"en": "Waiting (position {position})", "ko": "대기 중 ({position}번째)"},
-    "job_waiting_machine": {"en": "Waiting (next, after another measurement)",
-                            "ko": "대기 중 (다른 측정이 끝나면 바로 시작)"},
-    "presenter_mode": {"en": "Presenter mode", "ko": "발표 모드"},
-    "presenter_help": {"en": "Large text for a projector, without the sidebar and toolbar. The address "
-                             "?presenter=1 opens the app this way.",
-                       "ko": "프로젝터용으로 글자를 키우고 사이드바와 도구 모음을 숨깁니다. 주소 끝에 ?presenter=1을 "
-                             "붙이면 처음부터 이 모드로 열립니다."},
-    "presenter_leave": {"en": "Leave presenter mode", "ko": "발표 모드 끝내기"},
-    "presenter_replay": {"en": "Replay stored results instead of measuring",
-                         "ko": "측정하지 않고 저장된 결과 다시 보여 주기"},
-    "presenter_replay_help": {"en": "For a slow or busy server: a Run button shows the newest stored results of "
-                                    "the same measurement (run earlier on this server, or saved in the database), "
-                                    "marked as a replay with the time they were measured.",
-                              "ko": "서버가 느리거나 바쁠 때 씁니다. 실행 버튼을 누르면 같은 측정의 가장 최근 저장 결과"
-                                    "(이 서버에서 앞서 실행했거나 데이터베이스에 저장한 것)를 측정한 시각과 함께 "
-                                    "다시 보기로 표시해 보여 줍니다."},
-    "replayed": {"en": "Replay: results measured at {when}, shown again instead of measuring now.",
-                 "ko": "다시 보기: {when}에 측정한 결과이며, 지금 새로 측정하지 않았습니다."},
-    "replay_none": {"en": "Nothing stored to replay for this request: measuring it now.",
-                    "ko": "이 요청에는 다시 보여 줄 저장 결과가 없어 지금 측정합니다."},
 }
 
 

@@ -186,10 +186,17 @@ def speedup(df: pd.DataFrame, fast: str, slow: str) -> Takeaway:
         return Takeaway("speedup_no_common", words)
     words.update(at=summary["at"], kinds=Term((f"prov_{summary['fast_provenance']}",
                                                f"prov_{summary['slow_provenance']}")))
+    if summary["crossover"] is not None and summary["crossover"] == summary["first"]:
+        # Ahead at the smallest size compared: where it starts to win is below what was compared.
+        return Takeaway("speedup_ahead", {**words, "times": times(summary["speedup"]), "start": summary["first"]})
     if summary["crossover"] is not None:
-        return Takeaway("speedup_wins", {**words, "times": f"{summary['speedup']:.3g}",
-                                         "start": summary["crossover"]})
-    return Takeaway("speedup_loses", {**words, "times": f"{1 / summary['speedup']:.3g}"})
+        return Takeaway("speedup_wins", {**words, "times": times(summary["speedup"]), "start": summary["crossover"]})
+    return Takeaway("speedup_loses", {**words, "times": times(1 / summary["speedup"])})
+
+
+def times(ratio: float) -> str:
+    """A ratio as a class reads it: "1,210", "11", "1.9" (never "1.21e+03")."""
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
 
 
 def roofline(df: pd.DataFrame) -> Takeaway | None:

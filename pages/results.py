@@ -70,7 +70,7 @@ mine = session_documents()
 if (left.button(t("res_save_session", lang, count=sum(len(d["results"]) for d in mine)), disabled=not mine)
         and classroom.may_write(access, lang)):
     save(mine, "dashboard")
-if middle.button(t("res_reference", lang)) and classroom.may_write(access, lang):
+if middle.button(t("res_reference", lang), help=t("res_reference_help", lang)) and classroom.may_write(access, lang):
     save([reference.load(name) for name in reference.names()], "reference", reference=True)
 upload = right.file_uploader(t("res_import", lang), type=["json", "csv"], key="res_upload")
 # Refused for want of the code, an upload is kept (not marked imported): stored once the code is typed.

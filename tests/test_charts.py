@@ -65,7 +65,7 @@ def test_speedup_compares_matching_sizes_between_two_devices(table):
     assert list(fig.data[0].x) == list(SIZES)
     assert list(fig.data[0].y) == pytest.approx(list(speed["speedup"]))
     crossover = charts.crossover_size(speed)
-    markers = [t for t in fig.data if t.name.startswith("crossover")]
+    markers = [t for t in fig.data if t.name.startswith("wins from here")]
     assert [list(t.x) for t in markers] == ([[crossover]] if crossover else [])
 
 
@@ -181,7 +181,7 @@ def compared(table):
 def test_each_provenance_is_drawn_its_own_way_and_named_in_the_legend(compared):
     names = {"published": "published", "predicted": "predicted from the datasheet"}
     traces = {trace.name: trace for trace in charts.time_vs_size(compared, names=names).data}
-    measured, published = traces["cpu:0 · tensorflow"], traces["NVIDIA H100 80GB HBM3 (published)"]
+    measured, published = traces["cpu:0 · tensorflow"], traces["H100 SXM · TF32 (published)"]
     predicted = traces["T4 (predicted from the datasheet)"]
     assert measured.mode == "lines+markers" and measured.error_y.array is not None
     assert published.mode == "markers" and published.marker.symbol == "diamond" and published.error_y.array is None
@@ -194,7 +194,7 @@ def test_speedup_over_the_measured_cpu_uses_only_sizes_both_have(compared):
     fig = charts.speedup_vs_size(compared, baseline="cpu:0 · tensorflow")
     names = [trace.name for trace in fig.data]
     assert "T4 (predicted) ÷ cpu:0 · tensorflow" in names
-    assert not any(name.startswith("NVIDIA H100 80GB HBM3 (published) ÷") for name in names)  # no common size
+    assert not any(name.startswith("H100 SXM · TF32 (published) ÷") for name in names)  # no common size
     summary = charts.speedup_summary(compared, "T4 (predicted)", "cpu:0 · tensorflow")
     assert summary["at"] == max(SIZES) and summary["fast_provenance"] == "predicted"
     assert summary["slow_provenance"] == "measured"

@@ -136,6 +136,10 @@ def machine_comparison(df: pd.DataFrame, lang: str) -> None:
     one sentence per series. The user picks the dtype, the series and the baseline."""
     names = chart_names(lang)
     matmul = df[(df["workload"] == "matmul") & (df["timing"].isna() | (df["timing"] == "synced"))]
+    if "param_batch" in matmul:  # a size-N chart is of single N×N matmuls; batched ones (published sets) are not
+        matmul = matmul[matmul["param_batch"].fillna(1) == 1]
+    if "param_n" in matmul and "param_k" in matmul:  # and of square ones
+        matmul = matmul[(matmul["param_m"] == matmul["param_n"]) & (matmul["param_m"] == matmul["param_k"])]
     if matmul.empty:
         return
     if "reference" in matmul:  # rows stored as a bundled reference are drawn (and named) as one
@@ -191,7 +195,7 @@ def model_predictions(spec: Any, measured: pd.DataFrame | None, card_keys: list[
         st.caption(t("models_predicted_note", lang, bound=", ".join(
             f"{row.device_name}: {t('bound_' + row.model_bound, lang)}" for row in predicted.itertuples())))
     for line in comparison.left_out:
-        st.caption(t("compare_left_out", lang, what=plain(line)))
+        st.caption(t("compare_left_out", lang, what=t(line.key, lang, **line.values)))
 
 
 def _with_cards(df: pd.DataFrame, cards: Sequence[str], float32_precision: str, lang: str) -> pd.DataFrame:
@@ -204,7 +208,7 @@ def _with_cards(df: pd.DataFrame, cards: Sequence[str], float32_precision: str, 
     comparison = compare.matmul_comparison(sizes, matmuls["dtype"].iloc[0], cards,
                                            float32_precision=float32_precision)
     for line in comparison.left_out:
-        st.caption(t("compare_left_out", lang, what=plain(line)))
+        st.caption(t("compare_left_out", lang, what=t(line.key, lang, **line.values)))
     if not comparison.document["results"]:
         return df
     return pd.concat([df, frame(comparison.document)], ignore_index=True)
