@@ -142,8 +142,10 @@ def numbers(values) -> list:
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("en", {"published": "(published)", "predicted": "(predicted from the datasheet)", "wins": "wins from N="}),
-    ("ko", {"published": "(공개된 측정값)", "predicted": "(데이터시트로 예측)", "wins": "부터 계속 앞섭니다"}),
+    ("en", {"published": "(published)", "predicted": "(predicted from the datasheet)",
+            "wins": ("wins from N=", "ahead at every size compared")}),
+    ("ko", {"published": "(공개된 측정값)", "predicted": "(데이터시트로 예측)",
+            "wins": ("부터 계속 앞섭니다", "비교한 모든 크기")}),
 ])
 def test_matmul_with_gpu_chosen_on_a_cpu_only_machine_compares_published_and_predicted_cards(lang, words):
     at = open_page("matmul", lang)
@@ -169,7 +171,8 @@ def test_matmul_with_gpu_chosen_on_a_cpu_only_machine_compares_published_and_pre
                                                                     "이 컴퓨터 CPU 대비 속도 향상"))
     assert any(trace.name.startswith(t("chartw_crossover", lang)) for trace in speedup.data)
     sentences = [m.value for m in at.markdown if "N=1024" in m.value]
-    assert any(words["wins"] in sentence and "T4" in sentence for sentence in sentences), sentences
+    # The T4 wins from some size on, or at every size compared (the CPU's timing at N=64 decides which).
+    assert any(any(w in sentence for w in words["wins"]) and "T4" in sentence for sentence in sentences), sentences
 
 
 def test_models_page_shows_the_summary_then_the_measured_step():
