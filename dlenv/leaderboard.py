@@ -42,7 +42,8 @@ def board(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
 
     ``frame`` has ``Store.results`` columns. Returns ``BOARD_COLUMNS``: ``value`` is the best
     throughput (``metric(workload)``), ``times_median`` that over the median CPU's (NaN without
-    a CPU on the board), ``rank`` from 1; ties go to the lower id. ``frame`` may hold every row
+    a CPU on the board), ``rank`` from 1; ties go to the lower id; then the best row's
+    ``workload``, ``dtype`` and ``param_*`` columns. ``frame`` may hold every row
     or only ``Store.best``'s (the same board). Published and predicted rows never enter it.
     """
     column, _unit = metric(workload)
@@ -57,7 +58,7 @@ def board(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
     median = float(cpus.median()) if len(cpus) else float("nan")
     best["times_median"] = best["value"] / median
     best["rank"] = range(1, len(best) + 1)
-    return best[list(BOARD_COLUMNS)]
+    return best[[*BOARD_COLUMNS, "workload", "dtype", *(c for c in best.columns if c.startswith("param_"))]]
 
 
 def median_laptop(table: pd.DataFrame) -> float | None:

@@ -12,7 +12,7 @@ from dlenv.i18n import TEXT, t
 from dlenv.ui import classroom, show
 from dlenv.ui.jobs import leave_other_pages
 from dlenv.ui.state import page_language, store
-from dlenv.ui.tables import label_text
+from dlenv.ui.tables import workload_text
 from dlenv.vocab import TIMED_PROVENANCES
 
 lang = page_language()
@@ -41,7 +41,7 @@ def people_table(table: pd.DataFrame, lines: pd.DataFrame, unit: str) -> pd.Data
         t("col_device_name", lang): table["device_name"],
         t("lb_col_best", lang, unit=unit): [f"{value:,.4g}" for value in table["value"]],
         t("lb_col_times", lang): [ratio_text(value) for value in table["times_median"]],
-        t("col_label", lang): [label_text(str(label), lang) for label in table["label"]],
+        t("col_label", lang): [workload_text(row, lang) for row in table.to_dict("records")],
         t("col_backend", lang): table["backend"].fillna(""),
         t("col_provenance", lang): table["provenance"].map(lambda kind: names.get(kind, kind)),
         t("lb_col_nickname", lang): table["added_by"].fillna(""),

@@ -4,6 +4,8 @@ with the code it is stored with the nickname, the teacher hides it and it leaves
 restoring brings it back. No secret shows in the page or the server's log.
 """
 
+import time
+
 import pytest
 from browser import ARTIFACTS, go, launch_browser, open_app, screenshot, start_server, svg_texts, wait_for_app_run
 from test_store import make_doc, sized
@@ -37,6 +39,16 @@ def stored(server) -> tuple[int, list[str]]:
 def bars(page) -> set[str]:
     """The leaderboard's bar labels (machine · device): the y axis ticks of its chart."""
     return svg_texts(page, ".ytick")
+
+
+def bars_become(page, wanted: set[str], gone: set[str] = frozenset(), timeout_s: float = 30) -> set[str]:
+    """The bar labels once ``wanted`` are drawn and ``gone`` are not: Plotly redraws a moment after the run."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        shown = bars(page)
+        if (wanted <= shown and not gone & shown) or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(200)
 
 
 def choose(page, label: str, option: str) -> None:
@@ -73,18 +85,21 @@ def test_upload_needs_the_code_then_the_teacher_hides_and_restores_it(browser, s
     screenshot(page, "classroom-upload-en")
 
     go(page, t("page_leaderboard", EN))
-    assert {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"} <= bars(page)
+    assert {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"} <= bars_become(
+        page, {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"})
     page.get_by_role("textbox", name=t("class_teacher_password", EN), exact=True).fill(PASSWORD)
     main_button(page, t("class_teacher_unlock", EN))
     choose(page, t("class_pick_nickname", EN), "kim")
     main_button(page, t("class_hide_nickname", EN))
     page.get_by_text(t("class_hidden_count", EN, count=1)).wait_for(timeout=30_000)
-    assert "kim-laptop · AMD EPYC" not in bars(page) and "lee-laptop · AMD EPYC" in bars(page)
+    shown = bars_become(page, {"lee-laptop · AMD EPYC"}, gone={"kim-laptop · AMD EPYC"})
+    assert "kim-laptop · AMD EPYC" not in shown and "lee-laptop · AMD EPYC" in shown
     assert stored(server) == (2, ["kim", "lee"])  # hidden, not deleted
     screenshot(page, "classroom-moderation-en")
     main_button(page, t("class_restore_nickname", EN))
     page.get_by_text(t("class_restored_count", EN, count=1)).wait_for(timeout=30_000)
-    assert {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"} <= bars(page)
+    assert {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"} <= bars_become(
+        page, {"kim-laptop · AMD EPYC", "lee-laptop · AMD EPYC"})
 
     html = page.content()
     log = server.log.read_text(errors="replace") if server.log.exists() else ""

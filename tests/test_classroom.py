@@ -349,3 +349,20 @@ def test_after_five_wrong_codes_a_session_waits_before_the_next_try(class_app):
     [error] = at.error
     assert error.value.startswith("Too many wrong tries: try again in ") and stored(class_app) == 0
     assert any(field.label == t("class_code", "en") for field in at.text_input)  # still locked
+
+
+def test_the_leaderboard_and_moderation_have_no_english_words_in_korean(tmp_path, monkeypatch):
+    from test_korean_ui import names_from_data, offenders
+
+    for name in ("DLENV_CLASS_CODE", "DLENV_TEACHER_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DLENV_DATA_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    at = open_page("results", "ko")
+    next(b for b in at.button if b.label == t("res_reference", "ko")).click().run()
+    at.text_input(key="class_nickname").input("민지").run()
+    upload(at, "mine.json", make_doc([at_rate(n, 20.0 * n) for n in (256, 1024)], machine="민지 노트북"))
+    at.switch_page("pages/leaderboard.py").run()
+    assert at.get("plotly_chart") and len(at.dataframe) == 2  # the board and the moderation list
+    assert offenders(at, [*names_from_data(), "민지 노트북", "민지"]) == []
+    st.cache_resource.clear()

@@ -90,7 +90,7 @@ _FILTERS = ("workload", "backend", "device", "dtype", "machine", "timing", "prov
 _CLASS_CODE = "class_code"  # the dlenv_settings row holding the class code's hash
 # The moderation view's columns (Store.additions).
 ADDITION_COLUMNS = ("id", "added_at", "added_by", "source", "provenance", "machine", "device_name", "workload",
-                    "label", "dtype", "gflops", "gbps", "samples_per_s", "hidden_at", "hidden_by")
+                    "label", "dtype", "gflops", "gbps", "samples_per_s", "hidden_at", "hidden_by", "params_json")
 
 
 # --- the store -------------------------------------------------------------------

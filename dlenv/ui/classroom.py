@@ -32,6 +32,7 @@ import streamlit as st
 from dlenv.data.classcode import MAX_CODE, MAX_NICKNAME, AccessError, check_nickname, same_code
 from dlenv.i18n import TEXT, t
 from dlenv.ui.show import plain
+from dlenv.ui.tables import workload_text
 
 if TYPE_CHECKING:
     from dlenv.data.store import Store
@@ -256,17 +257,27 @@ def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
     hidden = additions["hidden_at"].notna()
     return pd.DataFrame({
         t("class_col_id", lang): additions["id"],
-        t("class_col_added_at", lang): additions["added_at"].dt.strftime("%Y-%m-%d %H:%M UTC").fillna("?"),
+        t("class_col_added_at", lang): additions["added_at"].dt.strftime("%Y-%m-%d %H:%M").fillna("?"),
         t("class_col_nickname", lang): additions["added_by"].fillna("?"),
         t("class_col_source", lang): additions["source"].map(
             lambda source: t(f"class_src_{source}", lang) if f"class_src_{source}" in TEXT else source),
         t("class_col_provenance", lang): additions["provenance"].map(lambda kind: t(f"prov_{kind}", lang)),
         t("class_col_machine", lang): additions["machine"],
         t("class_col_device", lang): additions["device_name"],
-        t("class_col_what", lang): additions["label"],
+        t("class_col_what", lang): [_what(row, lang) for row in additions.to_dict("records")],
         t("class_col_hidden", lang): [t("class_hidden_by", lang, who=who or "?") if gone else ""
                                       for gone, who in zip(hidden, additions["hidden_by"], strict=True)],
     })
+
+
+def _who(nickname: object) -> str:
+    return nickname if isinstance(nickname, str) else "?"  # stored before nicknames were recorded
+
+
+def _what(row: dict[str, Any], lang: str) -> str:
+    """What a result measured, in ``lang`` (``tables.workload_text`` from its params)."""
+    params = row.get("params_json") if isinstance(row.get("params_json"), dict) else {}
+    return workload_text({**row, **{f"param_{key}": value for key, value in params.items()}}, lang)
 
 
 def moderation(db: Store, lang: str) -> None:
@@ -295,9 +306,9 @@ def moderation(db: Store, lang: str) -> None:
         _done(t("class_hidden_count", lang, count=db.hide(added_by=nickname, by=who)))
     if right.button(t("class_restore_nickname", lang), disabled=nickname is None):
         _done(t("class_restored_count", lang, count=db.restore(added_by=nickname)))
-    labels = {int(row.id): f"#{row.id} · {row.added_by or '?'} · {row.machine} · {row.label}"
-              + (f" ({t('class_hidden', lang)})" if pd.notna(row.hidden_at) else "")
-              for row in additions.itertuples()}
+    labels = {int(row["id"]): f"#{row['id']} · {_who(row['added_by'])} · {row['machine']} · {_what(row, lang)}"
+              + (f" ({t('class_hidden', lang)})" if pd.notna(row["hidden_at"]) else "")
+              for row in additions.to_dict("records")}
     picked = by_result.multiselect(t("class_pick_results", lang), list(labels), format_func=labels.get,
                                    key="class_mod_results", placeholder=t("class_pick_placeholder", lang))
     left, right = by_result.columns(2)
