@@ -366,3 +366,14 @@ def test_the_leaderboard_and_moderation_have_no_english_words_in_korean(tmp_path
     assert at.get("plotly_chart") and len(at.dataframe) == 2  # the board and the moderation list
     assert offenders(at, [*names_from_data(), "민지 노트북", "민지"]) == []
     st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1e3", "2.5", "99999999999", "١٢", "1_000", "+5"])
+def test_an_unusable_cap_is_named_and_closes_writing_without_breaking_the_pages(class_app, monkeypatch, value):
+    monkeypatch.setenv("DLENV_UPLOADS_PER_HOUR", value)
+    at = open_page("results")
+    assert any("DLENV_UPLOADS_PER_HOUR must be a whole number" in e.value for e in at.error)
+    upload(at, "mine.json", make_doc([sized(64)]))
+    assert not at.exception and stored(class_app) == 0
+    at.switch_page("pages/leaderboard.py").run()
+    assert not at.exception and at.title[0].value == t("lb_title", "en")

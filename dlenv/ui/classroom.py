@@ -76,6 +76,7 @@ class Access:
     required: bool
     allowed: bool
     nickname: str | None
+    problem: str | None = None  # an unusable setting, already said on the page: writing closed
 
 
 def _whole(name: str, default: int) -> int:
@@ -83,10 +84,8 @@ def _whole(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     if not text:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
+    # ASCII digits only: int() would also take "١٢" or "1_000".
+    value = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else 0
     if value < 1 or value > 10**9:
         raise ValueError(f"{name} must be a whole number from 1 to 1000000000, got {text[:40]!r}")
     return value
@@ -109,6 +108,15 @@ def settings() -> ClassSettings:
                          uploads_per_hour=_whole("DLENV_UPLOADS_PER_HOUR", DEFAULT_UPLOADS_PER_HOUR),
                          max_results_per_upload=_whole("DLENV_MAX_RESULTS_PER_UPLOAD",
                                                        DEFAULT_MAX_RESULTS_PER_UPLOAD))
+
+
+def _settings_or_say(lang: str) -> ClassSettings | None:
+    """``settings()``, or None after saying which setting is unusable (writing closes, reading goes on)."""
+    try:
+        return settings()
+    except ValueError as exc:  # the message names the setting and its value; no secret is parsed here
+        st.error(t("bad_setting", lang, message=exc))
+        return None
 
 
 def _digest(code: str) -> str:
@@ -179,7 +187,9 @@ def nickname_input(lang: str) -> str | None:
 def write_access(db: Store, lang: str) -> Access:
     """Draw who is adding results (a nickname; the class code when writing needs it) and say
     what this session may do. Call before the page's write buttons."""
-    config = settings()
+    config = _settings_or_say(lang)
+    if config is None:
+        return Access(required=True, allowed=False, nickname=None, problem="settings")
     record_code(db, config)
     required = code_required(db, config)
     nickname = nickname_input(lang)
@@ -204,6 +214,8 @@ def write_access(db: Store, lang: str) -> Access:
 
 def may_write(access: Access, lang: str) -> bool:
     """True if this session may write now; else say why (no code yet, no nickname) and False."""
+    if access.problem is not None:
+        return False  # write_access said which setting is unusable
     if not access.allowed:
         st.error(t("class_need_code", lang))
         return False
@@ -233,9 +245,11 @@ def upload_allowed(lang: str, config: ClassSettings | None = None) -> bool:
 
 def teacher_access(db: Store, lang: str) -> bool:
     """Draw the teacher's password field unless unlocked; whether this session may moderate."""
-    config = settings()
     if st.session_state.get(_TEACHER):
         return True
+    config = _settings_or_say(lang)
+    if config is None:
+        return False
     if config.teacher_password is None:
         if config.code is None and not db.class_code_required():
             return True  # a local install: its one user moderates
