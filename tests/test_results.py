@@ -228,7 +228,7 @@ def test_negative_median_is_refused():
 
 def test_unknown_workload_is_refused():
     message = refusal(as_json(doc_with_result(workload="resnet50")))
-    assert "results[0].workload: must be one of matmul, elementwise, mlp, cnn; got 'resnet50'" in message
+    assert "results[0].workload: must be one of matmul, elementwise, mlp, cnn, train; got 'resnet50'" in message
 
 
 @pytest.mark.parametrize("device", ["cuda:0", "gpu", "gpu:-1", "GPU:0", "gpu:0 ", "gpu:٣"])
