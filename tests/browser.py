@@ -32,7 +32,7 @@ ARTIFACTS = ROOT / "artifacts"          # screenshots and server logs of the las
 README_SHOTS = ROOT / "docs" / "screenshots"
 RUN_TIMEOUT_MS = 180_000                # a run may include a worker's cold start on a busy 2-core machine
 PAGES = {"environment": "page_environment", "matmul": "page_matmul", "models": "page_models",
-         "backends": "page_backends", "results": "page_results", "leaderboard": "page_leaderboard",
+         "training": "page_training", "backends": "page_backends", "results": "page_results", "leaderboard": "page_leaderboard",
          "learn": "page_learn"}
 
 

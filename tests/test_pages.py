@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import t
 
-PAGES = ["environment", "matmul", "models", "backends", "results", "leaderboard", "learn"]
+PAGES = ["environment", "matmul", "models", "training", "backends", "results", "leaderboard", "learn"]
 TIMEOUT = 120
 
 
