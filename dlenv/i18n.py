@@ -88,10 +88,14 @@ TEXT: dict[str, dict[str, str]] = {
     "backend_failed": {"en": "The {backend} backend did not start: {message}",
                        "ko": "{backend} 백엔드가 시작되지 않았습니다: {message}"},
     "demo": {"en": "Quick demo", "ko": "빠른 데모"},
-    "demo_intro": {"en": "Square matrix multiplies of size 64 to 512 on every device with TensorFlow, "
-                         "plus one small MLP: a few seconds in all.",
+    "demo_intro": {"en": "Square matrix multiplies of size 64 to 512 on every device with TensorFlow, plus one "
+                         "small MLP. The measuring itself takes about a second; the first run after the server "
+                         "starts takes up to about 8 seconds while TensorFlow loads, and longer when the machine is "
+                         "busy or other measurements are ahead in the queue.",
                    "ko": "TensorFlow로 모든 장치에서 크기 64부터 512까지의 정사각 행렬 곱셈과 작은 MLP 하나를 "
-                         "측정합니다. 모두 합쳐 몇 초면 끝납니다."},
+                         "측정합니다. 측정 자체는 1초 남짓 걸립니다. 서버가 시작된 뒤 첫 실행은 TensorFlow를 "
+                         "불러오느라 8초 정도까지 걸리고, 컴퓨터가 바쁘거나 대기열에 다른 측정이 먼저 있으면 더 "
+                         "걸립니다."},
     "demo_run": {"en": "Run the quick demo", "ko": "빠른 데모 실행"},
     "shell": {"en": "Measure from a shell", "ko": "셸에서 측정하기"},
     # --- charts ----------------------------------------------------------------
