@@ -604,7 +604,7 @@ def step_bars(rows: pd.DataFrame, title: str, y_title: str, hatched: Iterable[st
     fig = go.Figure([go.Bar(x=[row.series], y=[row.median_s * 1e3], name=row.series, marker_color=row.colour,
                             marker_pattern_shape="/" if row.provenance in hatched else "",
                             hovertemplate="%{y:.3g} ms<extra>%{x}</extra>") for row in rows.itertuples()])
-    fig = _layout(fig, title, "", y_title, log_x=False)
+    fig = _layout(fig, title, "", y_title, log_x=False, legend="")
     fig.update_xaxes(type="category")
     fig.update_layout(showlegend=False)
     return fig
@@ -616,7 +616,8 @@ _MODE_COLOURS = {"eager": "#999999", "graph": "#0072B2", "xla": "#D55E00"}
 def mode_times(timings: list[dict[str, Any]], names: dict[str, str] | None = None, title: str = "Time per call",
                y_title: str = "median time per call (µs)") -> go.Figure:
     """One bar per execution mode (eager, graph, XLA) of the Learn page's example: median
-    time per call, IQR as error bars. ``names`` translates the mode names; failed modes are left out."""
+    time per call, IQR as error bars. ``names`` translates the mode names and the hover's words
+    (``WORDS``); failed modes are left out."""
     names = names or {}
     fig = go.Figure()
     for row in (row for row in timings if "median_s" in row):
@@ -627,9 +628,10 @@ def mode_times(timings: list[dict[str, Any]], names: dict[str, str] | None = Non
             error_y={"type": "data", "symmetric": False, "array": [row["q3_s"] * 1e6 - us],
                      "arrayminus": [us - row["q1_s"] * 1e6], "thickness": 2},
             customdata=[[row["iqr_s"] * 1e6, row["first_call_s"] * 1e3, row["n_samples"]]],
-            hovertemplate="median %{y:.3g} µs<br>IQR %{customdata[0]:.2g} µs<br>first call %{customdata[1]:.3g} ms"
-                          "<br>%{customdata[2]} samples<extra></extra>"))
-    fig = _layout(fig, title, "", y_title, log_x=False, log_y=False)
+            hovertemplate=word(names, "median") + " %{y:.3g} µs<br>IQR %{customdata[0]:.2g} µs<br>"
+                          + word(names, "first_call") + " %{customdata[1]:.3g} ms<br>%{customdata[2]} "
+                          + word(names, "samples") + "<extra></extra>"))
+    fig = _layout(fig, title, "", y_title, log_x=False, log_y=False, legend="")
     fig.update_xaxes(type="category")
     fig.update_layout(showlegend=False)
     return fig

@@ -587,9 +587,9 @@ TEXT: dict[str, dict[str, str]] = {
                      "ko": "{name} 파일을 가져오지 않았고 아무것도 저장하지 않았습니다: {message}"},
     "res_reference": {"en": "Load the reference results", "ko": "참고 결과 불러오기"},
     "res_reference_help": {"en": "The sets bundled with dlenv: real measurements of reference machines, and "
-                                 "published GPU measurements with their sources (python -m dlenv reference list).",
+                                 "published GPU measurements with their sources (`python -m dlenv reference list`).",
                            "ko": "dlenv에 들어 있는 결과입니다. 기준 컴퓨터에서 실제로 측정한 값과, 출처가 있는 "
-                                 "공개된 GPU 측정값입니다 (python -m dlenv reference list)."},
+                                 "공개된 GPU 측정값입니다 (`python -m dlenv reference list`)."},
     "res_empty": {"en": "No results stored yet: run a measurement, import a file or load the reference results.",
                   "ko": "아직 저장된 결과가 없습니다. 측정을 하거나 파일을 가져오거나 참고 결과를 불러오세요."},
     "res_filter_workload": {"en": "Workload", "ko": "작업"},

@@ -266,7 +266,7 @@ def graph_example(demo: dict[str, Any], lang: str) -> None:
     left.graphviz_chart(charts.graph_dot(demo["operations"]))
     left.caption(t("learn_graph_caption", lang))
     right.code(demo["source"], language="python")
-    names = {mode: t(f"learn_mode_{mode}", lang) for mode in graphdemo.MODES}
+    names = {**chart_names(lang), **{mode: t(f"learn_mode_{mode}", lang) for mode in graphdemo.MODES}}
     right.plotly_chart(charts.mode_times(demo["timings"], names, t("learn_chart", lang), t("learn_axis_us", lang)),
                        width="stretch")
     takeaway(right, takeaways.mode_times(demo["timings"]), lang, ("median_iqr",))
@@ -295,7 +295,7 @@ def tf_versions_example(demo: dict[str, Any], lang: str) -> None:
     left.code(demo["code"]["tf1"], language="python", wrap_lines=True)
     right.markdown(f"**{t('tfv_code_tf2', lang)}**")
     right.code(demo["code"]["tf2"], language="python", wrap_lines=True)
-    names = {way: t(f"tfv_way_{way}", lang) for way in tfversions.WAYS}
+    names = {**chart_names(lang), **{way: t(f"tfv_way_{way}", lang) for way in tfversions.WAYS}}
     left, right = st.columns(2)
     left.plotly_chart(charts.mode_times(demo["timings"], names, t("tfv_chart", lang), t("learn_axis_us", lang)),
                       width="stretch")
