@@ -450,7 +450,7 @@ TEXT: dict[str, dict[str, str]] = {
     "tfv_leaked": {"en": "The worker left eager mode after the 1.x example; measurements after it may be affected.",
                    "ko": "1.x 예제 뒤에 작업 프로세스가 즉시 실행 모드를 벗어났습니다. 이후 측정이 영향을 받을 수 "
                          "있습니다."},
-    "tfk_header": {"en": "tf.keras or import keras?", "ko": "tf.keras와 import keras"},
+    "tfk_header": {"en": "tf.keras or import keras?", "ko": "`tf.keras`와 `import keras`"},
     "tfk_text": {"en": "Keras began as a library of its own, was then shipped inside TensorFlow as tf.keras, and "
                        "since Keras 3 (November 2023) is again a separate package that runs on several backends. "
                        "From TensorFlow 2.16 (March 2024) both names give the same Keras 3: "
@@ -532,8 +532,8 @@ TEXT: dict[str, dict[str, str]] = {
                   "ko": "GPU는 혼자서 프로그램을 실행하지 않습니다. CPU가 파이썬 코드를 실행하고, 데이터를 읽어 "
                         "디코딩하고, 배치로 나눈 뒤 연산을 하나씩 GPU에 넘기면 GPU가 넘겨받은 순서대로 처리합니다. "
                         "CPU가 다음 배치를 제때 준비하지 못하거나 다음 연산을 제때 넘기지 못하면, GPU는 아무리 빨라도 "
-                        "기다려야 합니다. 입력 파이프라인은 이 때문에 있습니다. prefetch를 쓰는 tf.data나 작업자 "
-                        "프로세스를 쓰는 PyTorch DataLoader를 쓰면, GPU가 n번째 배치를 계산하는 동안 CPU가 n + 1번째 "
+                        "기다려야 합니다. 입력 파이프라인은 이 때문에 있습니다. 미리 가져오기(`prefetch`)를 쓰는 tf.data나 작업자 "
+                        "프로세스를 쓰는 PyTorch `DataLoader`를 쓰면, GPU가 n번째 배치를 계산하는 동안 CPU가 n + 1번째 "
                         "배치를 준비합니다. 지금 dlenv에서 CPU의 몫을 볼 수 있는 곳은 두 군데입니다. 위의 즉시 실행 "
                         "예제에서는 시간 대부분이 파이썬이 작은 연산을 하나씩 넘기는 데 들어가고, 행렬 곱셈 페이지의 "
                         "naive 측정은 장치가 일을 끝냈을 때가 아니라 CPU가 일을 넘겼을 때 시계를 멈춥니다."},
@@ -1175,11 +1175,14 @@ TEXT: dict[str, dict[str, str]] = {
     "tr_pipe_arrays": {"en": "arrays in memory", "ko": "메모리의 배열"},
     "tr_pipe_streamed": {"en": "streamed, no prefetch", "ko": "스트리밍, 미리 준비 없음"},
     "tr_pipe_prefetched": {"en": "streamed, parallel + prefetch", "ko": "스트리밍, 병렬 + 미리 준비"},
-    "tr_pipeline_help": {"en": "Arrays: the preprocessed images, batched by Keras. Streamed: each batch prepared "
-                                "(pixels to float32, scaled) only when the model asks for it (tf.data on TensorFlow, "
-                                "a Python generator on JAX and PyTorch). Prefetch: prepared in parallel, ahead.",
-                         "ko": "배열: 미리 전처리한 이미지를 Keras가 배치로 나눕니다. 스트리밍: 모델이 요청할 때마다 "
-                               "배치를 준비합니다(픽셀을 float32로 바꾸고 크기 조정; TensorFlow는 tf.data, JAX와 "
+    "tr_pipeline_help": {"en": "The training images are stored as PNG files. Arrays: all decoded and preprocessed "
+                                "once before training, batched by Keras. Streamed: each batch prepared (PNG decoded, "
+                                "pixels to float32, scaled to 0-1) only when the model asks for it (tf.data on "
+                                "TensorFlow, a Python generator on JAX and PyTorch). Prefetch: prepared in parallel, "
+                                "ahead.",
+                         "ko": "학습 이미지는 PNG 파일로 저장되어 있습니다. 배열: 학습 전에 모두 한 번 디코딩하고 "
+                               "전처리한 뒤 Keras가 배치로 나눕니다. 스트리밍: 모델이 요청할 때마다 배치를 준비합니다"
+                               "(PNG 디코딩, 픽셀을 float32로 바꾸고 0~1 범위로 조정; TensorFlow는 tf.data, JAX와 "
                                "PyTorch는 Python 제너레이터). 미리 준비: 병렬로, 앞서 준비합니다."},
     "tr_compare": {"en": "Compare", "ko": "비교"},
     "tr_cmp_none": {"en": "nothing: one training", "ko": "비교 없음: 학습 한 번"},

@@ -5,7 +5,7 @@ import streamlit as st
 from dlenv.data import reference
 from dlenv.data.results import ResultsError, dumps, to_csv
 from dlenv.data.store import StoreError, TooManyResults
-from dlenv.i18n import t
+from dlenv.i18n import TEXT, t
 from dlenv.ui import classroom, show
 from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import leave_other_pages, session_documents
@@ -91,12 +91,24 @@ if everything.empty:
     st.stop()
 
 FILTERS = ("workload", "machine", "provenance", "backend", "device")
+
+
+def _option_words(field: str):
+    """How a filter's options read: provenances and workloads in the page's language, the rest as stored."""
+    if field == "provenance":
+        return lambda kind: names.get(kind, kind)
+    if field == "workload":
+        return lambda workload: t(f"wl_{workload}", lang) if f"wl_{workload}" in TEXT else workload
+    return str
+
+
+
 columns = st.columns(len(FILTERS))
 picked = everything
 names = show.provenance_names(lang)
 for i, field in enumerate(FILTERS):
     values = columns[i].multiselect(t(f"res_filter_{field}", lang), sorted(everything[field].dropna().unique()),
-                                    format_func=(lambda kind: names.get(kind, kind)) if field == "provenance" else str,
+                                    format_func=_option_words(field),
                                     key=f"res_filter_{field}", persist_state="session",
                                     placeholder=t("placeholder_all", lang))
     if values:
