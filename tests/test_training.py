@@ -1,5 +1,6 @@
 """python -m dlenv run train: a real Keras training on the bundled 8x8 digits on TensorFlow, JAX and
-PyTorch, the same accuracies again with the same seed, and every bad value refused in one line.
+PyTorch, fed from arrays and from PNG files decoded per batch, the same accuracies again with the
+same seed, and every bad value refused in one line.
 
 The trainings run through the CLI in fresh interpreters (``run_dlenv``), as a student runs them;
 the refusals call ``dlenv.cli.main`` in this process, since they are refused before a worker starts.
@@ -7,12 +8,13 @@ the refusals call ``dlenv.cli.main`` in this process, since they are refused bef
 
 import json
 
+import numpy as np
 import pytest
 from conftest import run_dlenv
 
 from dlenv import cli
 from dlenv.data import results
-from dlenv.measure import datasets
+from dlenv.measure import datasets, training
 from dlenv.measure.workloads import Refused, Train
 from dlenv.serve.limits import Limits
 from dlenv.serve.plan import Plan
@@ -31,12 +33,17 @@ def train(tmp_path, name: str, *flags: str) -> dict:
 
 @pytest.fixture(scope="module")
 def on_every_backend(tmp_path_factory):
-    return train(tmp_path_factory.mktemp("train"), "all", "--backend", "all")
+    return train(tmp_path_factory.mktemp("train"), "all", "--backend", "all", "--pipeline", "arrays,streamed")
+
+
+def runs(doc: dict, pipeline: str) -> dict[str, dict]:
+    """The results of one pipeline, by backend."""
+    return {r["backend"]: r for r in doc["results"] if r["params"]["pipeline"] == pipeline}
 
 
 def test_digits_train_to_090_on_every_backend_with_each_epoch_recorded(on_every_backend):
     doc = on_every_backend
-    by_backend = {r["backend"]: r for r in doc["results"]}
+    by_backend = runs(doc, "arrays")
     assert set(by_backend) == set(BACKENDS) and not doc["errors"]
     for backend, r in by_backend.items():
         assert r["workload"] == "train" and r["provenance"] == "measured"
@@ -52,12 +59,38 @@ def test_digits_train_to_090_on_every_backend_with_each_epoch_recorded(on_every_
         assert r["params"]["seed"] == 0  # the record keeps the seed
 
 
+def test_png_files_decoded_per_batch_train_as_well_on_every_backend(on_every_backend):
+    streamed = runs(on_every_backend, "streamed")
+    assert set(streamed) == set(BACKENDS)
+    for backend, r in streamed.items():
+        assert r["test_accuracy"] >= 0.90, (backend, r["test_accuracy"])
+        assert r["feeder"] == training.feeder("streamed", backend) and "PNG decoded" in r["feeder"]
+    assert streamed["tensorflow"]["feeder"].startswith("tf.data") and "Pillow" in streamed["jax"]["feeder"]
+    assert "PNG images decoded once" in runs(on_every_backend, "arrays")["jax"]["feeder"]
+
+
 def test_the_same_seed_gives_the_same_accuracies_in_a_new_process(on_every_backend, tmp_path):
-    (first,) = [r for r in on_every_backend["results"] if r["backend"] == "torch"]
-    (again,) = train(tmp_path, "again", "--backend", "torch")["results"]
-    assert first["params"] == again["params"]
-    for name in ("epoch_loss", "epoch_accuracy", "epoch_val_accuracy", "test_accuracy"):
-        assert first[name] == again[name], name
+    again = {r["params"]["pipeline"]: r for r in train(tmp_path, "again", "--backend", "torch",
+                                                       "--pipeline", "arrays,prefetched")["results"]}
+    # The same arrays again; and the prefetched batches are the streamed ones (same images, same
+    # order, same pixels), made by other threads in another process.
+    for first, repeat in ((runs(on_every_backend, "arrays")["torch"], again["arrays"]),
+                          (runs(on_every_backend, "streamed")["torch"], again["prefetched"])):
+        assert {**first["params"], "pipeline": None} == {**repeat["params"], "pipeline": None}
+        for name in ("epoch_loss", "epoch_accuracy", "epoch_val_accuracy", "test_accuracy"):
+            assert first[name] == repeat[name], (repeat["params"]["pipeline"], name)
+
+
+def test_png_files_give_back_the_stored_pixels():
+    x = datasets.load("digits")["train"][0]
+    assert x.dtype == np.uint8 and x.max() == 16
+    files = datasets.encode_png(x)
+    assert len(files) == len(x) and all(f.startswith(b"\x89PNG") for f in files)
+    assert np.array_equal(datasets.decode_png(files, (8, 8, 1)), x)
+    colour = np.random.default_rng(0).integers(0, 256, (2, 5, 4, 3), dtype=np.uint8)
+    assert np.array_equal(datasets.decode_png(datasets.encode_png(colour), (5, 4, 3)), colour)
+    with pytest.raises(ValueError, match="not of shape"):
+        datasets.decode_png(files[:1], (28, 28, 1))
 
 
 @pytest.mark.parametrize(("flags", "said"), [

@@ -15,6 +15,12 @@ one is here or can be fetched, and in a worker the download (with progress) and 
 Every dataset is split the same way each time (``SPLIT_SEED``), whatever the training's seed,
 so runs with different seeds are scored on the same test images.
 
+``encode_png`` and ``decode_png`` keep images as they are stored in practice (one PNG file per
+image, as in an ImageNet- or Kaggle-style folder) and decode them back: PNG is lossless, so the
+decoded pixels are the stored ones, bit for bit. The streamed input pipelines decode each
+training image again every epoch, as a real pipeline reading image files does
+(``dlenv.measure.training``).
+
 This module imports only the standard library at the top: the pages and the CLI use it to
 check a request. ``load`` (numpy, scikit-learn) runs in a worker.
 """
@@ -214,3 +220,52 @@ def _keras_files(info: Dataset) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
         arrays.append(np.frombuffer(data, np.uint8, offset=8 if labels else 16))
     y_train, x_train, y_test, x_test = arrays
     return (x_train.reshape(len(y_train), 28, 28), y_train), (x_test.reshape(len(y_test), 28, 28), y_test)
+
+
+def encode_png(images: Any) -> list[bytes]:
+    """Each image of ``images`` (uint8, shape (n, height, width, channels), 1 or 3 channels) as
+    the bytes of a PNG file (Pillow, its default compression level 6): how image files hold a
+    dataset on disk. Lossless: ``decode_png`` gives back the same pixels."""
+    import io
+
+    from PIL import Image
+
+    def png(image: Any) -> bytes:
+        out = io.BytesIO()
+        Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(out, format="PNG")
+        return out.getvalue()
+
+    return [png(image) for image in images]
+
+
+def decode_png(files: list[bytes], shape: tuple[int, int, int]) -> Any:
+    """The images of PNG ``files`` (from ``encode_png``) decoded with Pillow, as uint8 of shape
+    (len(files), *shape); raises ``ValueError`` if an image does not have ``shape``."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    out = np.empty((len(files), *shape), np.uint8)
+    for i, file in enumerate(files):
+        with Image.open(io.BytesIO(file)) as image:
+            pixels = np.asarray(image)
+        if pixels.size != out[i].size:
+            raise ValueError(f"a PNG image of shape {pixels.shape} is not of shape {shape}")
+        out[i] = pixels.reshape(shape)
+    return out
+
+
+# A process of a decoding pool (the prefetched pipeline on JAX and PyTorch) keeps the files here.
+_KEPT: dict[str, Any] = {}
+
+
+def keep_files(files: list[bytes], shape: tuple[int, int, int]) -> None:
+    """Keep ``files`` (PNG bytes) and their image shape in this process: a decoding pool's
+    initializer, so each batch sends only its indices."""
+    _KEPT.update(files=files, shape=shape)
+
+
+def decode_kept(indices: Any) -> Any:
+    """``decode_png`` of the kept files at ``indices``: uint8 (len(indices), *shape)."""
+    return decode_png([_KEPT["files"][i] for i in indices], _KEPT["shape"])

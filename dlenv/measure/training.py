@@ -15,15 +15,23 @@ the test images. It returns one result record (``dlenv.data.schema``):
   ``epoch_val_accuracy`` (first epoch first), and ``test_loss``, ``test_accuracy``,
   ``fit_s`` (the whole ``model.fit``), ``test_s`` (the evaluation), the dataset's sizes and shape.
 
-The input pipelines (``dlenv.vocab.PIPELINES``): ``arrays`` hands ``fit`` the preprocessed
-arrays (Keras batches them itself); ``streamed`` preprocesses each batch as it is needed, one
-after the other, without prefetching (``tf.data`` with map and no prefetch on TensorFlow, with
-tf.data's automatic prefetch injection and map parallelization turned off; a Python generator
-on JAX and PyTorch); ``prefetched`` the same with preprocessing in parallel and batches
-prepared ahead (``tf.data`` map with ``num_parallel_calls`` and ``prefetch``, both AUTOTUNE;
-elsewhere the generator's batches made by 2 threads, up to 8 ahead, handed over in order).
-Preprocessing is the same everywhere: the raw uint8 pixels to float32 divided by the largest
-value, in the model's input shape.
+The input pipelines (``dlenv.vocab.PIPELINES``) start from the training images as image files
+hold them: each image PNG-encoded once (``datasets.encode_png``, before anything is timed; the
+files are kept in memory, so reading them from a disk is left out). ``arrays`` loads the
+dataset into memory first: every image decoded once before ``fit`` (not timed), then ``fit``
+gets the preprocessed arrays and Keras batches them itself. ``streamed`` decodes and
+preprocesses each batch's images as ``fit`` asks for the batch, one after the other, without
+prefetching (``tf.data``: ``tf.io.decode_png`` in a map per image, then batch, with tf.data's
+automatic prefetch injection, map parallelization and map-and-batch fusion turned off, since
+each would prepare batches ahead; JAX and PyTorch: a Python generator decoding with Pillow).
+``prefetched`` does the same work in parallel and ahead (``tf.data`` map with
+``num_parallel_calls`` and ``prefetch``, both AUTOTUNE; elsewhere the generator's images
+decoded by 2 processes, up to 8 batches ahead, handed over in order: ``_decoding_pool`` says
+why processes). Per image, every pipeline does the same:
+PNG decoded to uint8 pixels (lossless, so the same pixels reach the model in all three),
+converted to float32, divided by the largest value, reshaped to the model's input. No resize:
+the files are stored at the model's input size. Validation and test images are in-memory
+arrays in all three (an epoch's time includes its validation pass).
 
 Seeds: the split never changes (``datasets.SPLIT_SEED``); the spec's seed sets Python's,
 NumPy's and the framework's generators (``keras.utils.set_random_seed``) before the model is
@@ -35,11 +43,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing
 import statistics
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from types import ModuleType
 from typing import Any
 
@@ -52,7 +61,7 @@ from dlenv.measure.workloads import Train
 # after 3 epochs of batch 64 (60 steps); 0.003 passes 0.9 on all three backends (measured
 # here, docs/benchmarks.md "Training").
 LEARNING_RATE = 0.003
-PREFETCH_WORKERS, PREFETCH_QUEUE = 2, 8  # the prefetched pipeline on JAX and PyTorch: threads, batches ahead
+PREFETCH_WORKERS, PREFETCH_QUEUE = 2, 8  # the prefetched pipeline on JAX and PyTorch: processes, batches ahead
 HISTORY = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 Emit = Callable[[dict[str, Any]], None]
@@ -73,12 +82,16 @@ def run_task(spec: Train, backend: ModuleType, device: devices.DeviceInfo, emit:
     data = datasets.load(spec.dataset)
     keras.utils.set_random_seed(spec.seed)
     model = _model(spec)
-    feed, fit_args = _pipeline(spec, backend, data)
+    feed, fit_args, close = _pipeline(spec, backend, data)
     clock = _epoch_clock(spec.epochs, emit)
     x_val, y_val = _prepare(spec, data["val"][0]), data["val"][1]
     started, probe = now_iso(), contention.Probe()
     t0 = time.perf_counter()
-    model.fit(feed, epochs=spec.epochs, validation_data=(x_val, y_val), callbacks=[clock], verbose=0, **fit_args)
+    try:
+        model.fit(feed, epochs=spec.epochs, validation_data=(x_val, y_val), callbacks=[clock], verbose=0,
+                  **fit_args)
+    finally:
+        close()
     fit_s = time.perf_counter() - t0
     interval = {"started_at": started, "ended_at": now_iso(), **probe.stop().to_dict()}
     t1 = time.perf_counter()
@@ -123,34 +136,45 @@ def _prepare(spec: Train, raw: Any) -> Any:
     return (raw.astype(np.float32) / np.float32(spec.info.scale)).reshape(len(raw), *_input_shape(spec))
 
 
-def _pipeline(spec: Train, backend: ModuleType, data: dict[str, tuple[Any, Any]]) -> tuple[Any, dict[str, Any]]:
-    """What ``fit`` is given, and the extra ``fit`` arguments it needs."""
+def _pipeline(spec: Train, backend: ModuleType,
+              data: dict[str, tuple[Any, Any]]) -> tuple[Any, dict[str, Any], Callable[[], None]]:
+    """What ``fit`` is given, the extra ``fit`` arguments it needs, and what to call after ``fit``."""
     x, y = data["train"]
     x, y = x[:spec.train_samples], y[:spec.train_samples]
-    if spec.pipeline == "arrays":
-        return _prepare(spec, x), {"y": y, "batch_size": spec.batch, "shuffle": True}
+    files = datasets.encode_png(x)  # the images as stored; before fit, so never timed
+    if spec.pipeline == "arrays":  # the dataset loaded into memory: decoded once, before fit
+        x_in_memory = _prepare(spec, datasets.decode_png(files, spec.info.shape))
+        return x_in_memory, {"y": y, "batch_size": spec.batch, "shuffle": True}, lambda: None
     if backend.NAME == "tensorflow":
-        return _tf_dataset(spec, x, y), {}
-    make = _generator if spec.pipeline == "streamed" else _prefetching
-    return make(spec, x, y), {"steps_per_epoch": spec.steps_per_epoch}
+        return _tf_dataset(spec, files, y), {}, lambda: None
+    steps = {"steps_per_epoch": spec.steps_per_epoch}
+    if spec.pipeline == "streamed":
+        return _generator(spec, files, y), steps, lambda: None
+    pool = _decoding_pool(spec, files)
+    return _prefetching(spec, y, pool), steps, lambda: pool.shutdown(cancel_futures=True)
 
 
-def _tf_dataset(spec: Train, x: Any, y: Any) -> Any:
+def _tf_dataset(spec: Train, files: list[bytes], y: Any) -> Any:
+    """The tf.data pipeline: shuffled PNG files, each decoded and preprocessed by a map, then batched."""
     import tensorflow as tf
 
-    scale, shape = spec.info.scale, _input_shape(spec)
+    scale, shape, channels = spec.info.scale, _input_shape(spec), spec.info.shape[2]
 
-    def preprocess(images: Any, labels: Any) -> tuple[Any, Any]:
-        return tf.reshape(tf.cast(images, tf.float32) / scale, (-1, *shape)), labels
+    def decode(file: Any, label: Any) -> tuple[Any, Any]:
+        image = tf.io.decode_png(file, channels=channels)  # (h, w, c) uint8
+        return tf.reshape(tf.cast(image, tf.float32) / scale, shape), label
 
-    batches = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(y), seed=spec.seed).batch(spec.batch)
+    images = tf.data.Dataset.from_tensor_slices((tf.constant(files), y)).shuffle(len(y), seed=spec.seed)
     if spec.pipeline == "prefetched":
-        return batches.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+        return images.map(decode, num_parallel_calls=tf.data.AUTOTUNE).batch(spec.batch).prefetch(tf.data.AUTOTUNE)
     options = tf.data.Options()
-    # tf.data would otherwise add a prefetch after the last map and run the map in parallel by itself.
+    # Each of these would prepare images or batches ahead of fit, in the background: tf.data would
+    # add a prefetch after the last map, run the map in parallel, and fuse map and batch into one
+    # op that fills its batches from a thread of its own.
     options.experimental_optimization.inject_prefetch = False
     options.experimental_optimization.map_parallelization = False
-    return batches.map(preprocess).with_options(options)
+    options.experimental_optimization.map_and_batch_fusion = False
+    return images.map(decode).batch(spec.batch).with_options(options)
 
 
 def _batch_indices(spec: Train, count: int) -> Iterator[Any]:
@@ -163,25 +187,43 @@ def _batch_indices(spec: Train, count: int) -> Iterator[Any]:
             yield order[start:start + spec.batch]
 
 
-def _generator(spec: Train, x: Any, y: Any) -> Iterator[tuple[Any, Any]]:
+def _make_batch(spec: Train, files: list[bytes], y: Any, chosen: Any) -> tuple[Any, Any]:
+    """One batch from the files: the chosen images decoded (Pillow) and preprocessed, and their labels."""
+    return _prepare(spec, datasets.decode_png([files[i] for i in chosen], spec.info.shape)), y[chosen]
+
+
+def _generator(spec: Train, files: list[bytes], y: Any) -> Iterator[tuple[Any, Any]]:
     """Batches made one at a time, when ``fit`` asks for the next."""
     for chosen in _batch_indices(spec, len(y)):
-        yield _prepare(spec, x[chosen]), y[chosen]
+        yield _make_batch(spec, files, y, chosen)
 
 
-def _prefetching(spec: Train, x: Any, y: Any) -> Iterator[tuple[Any, Any]]:
-    """The same batches, made by ``PREFETCH_WORKERS`` threads up to ``PREFETCH_QUEUE`` ahead of
-    ``fit``, handed over in order (so the same seed gives the same batches)."""
-    def make(chosen: Any) -> tuple[Any, Any]:
-        return _prepare(spec, x[chosen]), y[chosen]
+def _decoding_pool(spec: Train, files: list[bytes]) -> ProcessPoolExecutor:
+    """``PREFETCH_WORKERS`` processes holding the files, started (and each given a first image
+    to decode) before ``fit``, so their start is not timed. Processes, not threads: Pillow's
+    decoding of small images is mostly Python, which threads would run one at a time under the
+    GIL, as would the training loop's own Python (PyTorch's DataLoader uses worker processes
+    for the same reason). Spawned, not forked: a fork of a process running JAX's or PyTorch's
+    threads is unsafe."""
+    pool = ProcessPoolExecutor(PREFETCH_WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=datasets.keep_files, initargs=(files, spec.info.shape))
+    for started in [pool.submit(datasets.decode_kept, [0]) for _ in range(PREFETCH_WORKERS)]:
+        started.result()
+    return pool
 
+
+def _prefetching(spec: Train, y: Any, pool: ProcessPoolExecutor) -> Iterator[tuple[Any, Any]]:
+    """The same batches as ``_generator``, their images decoded by ``pool`` up to
+    ``PREFETCH_QUEUE`` batches ahead of ``fit`` and handed over in order (so the same seed gives
+    the same batches); the scaling to float32 is done here, as the batch is handed over."""
     indices = _batch_indices(spec, len(y))
-    with ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="dlenv-prefetch") as pool:
-        ahead = deque(pool.submit(make, next(indices)) for _ in range(PREFETCH_QUEUE))
-        while True:
-            ready = ahead.popleft()
-            ahead.append(pool.submit(make, next(indices)))
-            yield ready.result()
+    ahead = deque((chosen, pool.submit(datasets.decode_kept, chosen))
+                  for chosen in itertools.islice(indices, PREFETCH_QUEUE))
+    while True:
+        chosen, ready = ahead.popleft()
+        following = next(indices)
+        ahead.append((following, pool.submit(datasets.decode_kept, following)))
+        yield _prepare(spec, ready.result()), y[chosen]
 
 
 def _epoch_clock(epochs: int, emit: Emit) -> Any:
@@ -237,12 +279,14 @@ def _record(spec: Train, backend: ModuleType, device: devices.DeviceInfo, clock:
 def feeder(pipeline: str, backend_name: str) -> str:
     """What feeds the model for ``pipeline`` on ``backend_name``, in words (the record's ``feeder``)."""
     if pipeline == "arrays":
-        return "in-memory arrays (Keras batches them)"
+        return "in-memory arrays, the PNG images decoded once before training (Keras batches them)"
     if backend_name == "tensorflow":
-        return ("tf.data, map per batch, no prefetch" if pipeline == "streamed"
-                else "tf.data, parallel map per batch + prefetch (AUTOTUNE)")
-    return ("Python generator, one batch at a time" if pipeline == "streamed"
-            else f"Python generator, {PREFETCH_WORKERS} threads preparing up to {PREFETCH_QUEUE} batches ahead")
+        return ("tf.data, PNG decoded and scaled per image (map), no prefetch" if pipeline == "streamed"
+                else "tf.data, PNG decoded and scaled per image (parallel map) + prefetch (AUTOTUNE)")
+    if pipeline == "streamed":
+        return "Python generator, PNG decoded (Pillow) and scaled per batch, one batch at a time"
+    return (f"Python generator, PNG decoded (Pillow) per batch by {PREFETCH_WORKERS} processes, "
+            f"up to {PREFETCH_QUEUE} batches ahead, and scaled")
 
 
 # --------------------------------------------------------------- predicted epochs (no framework)
