@@ -13,6 +13,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import t
+from dlenv.ui import training as training_ui
 
 TIMEOUT = 180
 
@@ -96,3 +97,12 @@ def test_a_limit_and_a_missing_dataset_are_said_and_nothing_runs(lang):
     assert at.error[0].value == t("tr_lim_params", lang, count="301,066", limit="100,000", width="280")
     assert next(b for b in at.button if b.label == t("tr_train", lang)).disabled
     assert "_job_training" not in at.session_state
+
+
+def test_loss_is_drawn_on_the_left_and_accuracy_on_the_right():
+    run = {"epoch_s": [0.5, 0.1], "epoch_loss": [1.2, 0.4], "epoch_val_loss": [1.0, 0.5],
+           "epoch_accuracy": [0.6, 0.9], "epoch_val_accuracy": [0.7, 0.88], "backend": "tensorflow",
+           "params": {"pipeline": "arrays", "precision": "float32"}, "dtype": "float32"}
+    figure = training_ui.curves([run], "en", names=False)
+    sides = {(trace.xaxis, tuple(trace.y)) for trace in figure.data}
+    assert sides == {("x", (1.2, 0.4)), ("x", (1.0, 0.5)), ("x2", (0.6, 0.9)), ("x2", (0.7, 0.88))}

@@ -123,7 +123,7 @@ def curves(runs: list[dict[str, Any]], lang: str, names: bool = True) -> go.Figu
                     x=epochs, y=values, mode="lines+markers", line={"color": colour, "dash": dash},
                     name=f"{who}{t(kind, lang)}", legendgroup=f"{index}{prefix}", showlegend=column == 1,
                     hovertemplate=f"{who}{t(kind, lang)}<br>{t('tr_axis_epoch', lang)} %{{x}}: %{{y:.4f}}"
-                                  "<extra></extra>"))
+                                  "<extra></extra>"), row=1, col=column)
     figure.update_xaxes(title_text=t("tr_axis_epoch", lang), dtick=1 if len(runs) and len(runs[0]["epoch_s"]) <= 20
                         else None)
     figure.update_layout(height=360, margin={"t": 40, "b": 40}, legend={"orientation": "h", "y": -0.25})
