@@ -131,7 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
     "prov_imported": {"en": "imported", "ko": "가져온 측정값"},
     "prov_reference": {"en": "reference", "ko": "기준 측정값"},
     "prov_published": {"en": "published", "ko": "공개된 측정값"},
-    "prov_predicted": {"en": "predicted from the datasheet", "ko": "데이터시트로 예측"},
+    "prov_predicted": {"en": "predicted", "ko": "예측값"},
     "speedup_wins": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and wins from N={start} "
                            "on ({kinds}).",
                      "ko": "N={at}에서 **{fast}** 은(는) {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
@@ -855,6 +855,7 @@ TEXT: dict[str, dict[str, str]] = {
     "chartw_samples": {"en": "samples", "ko": "표본"},
     "chartw_median": {"en": "median", "ko": "중앙값"},
     "chartw_crossover": {"en": "wins from here", "ko": "여기부터 앞섬"},
+    "chartw_speedup_over": {"en": "how many times as fast as {baseline}", "ko": "{baseline} 대비 몇 배 빠른가"},
     "chartw_time": {"en": "time", "ko": "시간"},
     "chart_pick": {"en": "Chart", "ko": "차트"},
     "axis_backend_ms": {"en": "time (ms, log scale)", "ko": "시간 (ms, 로그 눈금)"},
@@ -1067,10 +1068,30 @@ TEXT: dict[str, dict[str, str]] = {
                "ko": "각 행은 이 작업과 데이터 형식(모든 크기)에서 그 컴퓨터와 장치가 낸 측정값 중 가장 좋은 값입니다. "
                      "막대 위에 마우스를 올리면 측정 환경이 보입니다. 빗금 막대는 다른 곳에서 측정해 가져온 값이거나 "
                      "이 프로젝트의 참고 컴퓨터 값입니다."},
-    "class_nickname": {"en": "Your nickname (saved with what you add)", "ko": "닉네임 (추가하는 결과와 함께 저장됩니다)"},
-    "class_nickname_help": {"en": "Up to 40 characters, no line breaks. Your classmates and teacher see it next to "
-                                  "your results.",
-                            "ko": "최대 40자, 줄바꿈은 쓸 수 없습니다. 반 친구들과 선생님이 결과 옆에서 보게 됩니다."},
+    "class_nickname": {"en": "Your nickname (up to {max} characters; saved with what you add)",
+                       "ko": "닉네임 (최대 {max}자, 추가하는 결과와 함께 저장됩니다)"},
+    "class_nickname_help": {"en": "Up to {max} characters, no line breaks. A longer one is refused, not cut. Your "
+                                  "classmates and teacher see it next to your results.",
+                            "ko": "최대 {max}자, 줄바꿈은 쓸 수 없습니다. 더 길면 자르지 않고 거절합니다. 반 친구들과 "
+                                  "선생님이 결과 옆에서 보게 됩니다."},
+    "class_nickname_too_long": {"en": "This nickname is too long: {count} characters, at most {max}. Shorten it; "
+                                      "nothing is stored under it.",
+                                "ko": "닉네임이 너무 깁니다: {count}자, 최대 {max}자입니다. 줄여 주세요. 이 닉네임으로는 "
+                                      "아무것도 저장하지 않습니다."},
+    "class_nickname_control": {"en": "This nickname cannot be used: it holds a line break, a tab or an invisible "
+                                     "or direction mark. Type it again; nothing is stored under it.",
+                               "ko": "이 닉네임은 쓸 수 없습니다. 줄바꿈, 탭, 보이지 않는 문자나 글자 방향 기호가 들어 "
+                                     "있습니다. 다시 입력하세요. 이 닉네임으로는 아무것도 저장하지 않습니다."},
+    "class_need_usable_nickname": {"en": "Not stored: the nickname above cannot be used (see why under it). Nothing "
+                                         "was stored or changed.",
+                                   "ko": "저장하지 않았습니다. 위의 닉네임을 쓸 수 없습니다(이유는 입력란 아래에 있습니다). "
+                                         "아무것도 저장하거나 바꾸지 않았습니다."},
+    "class_store_upload": {"en": "Store {name}", "ko": "{name} 저장"},
+    "class_upload_held": {"en": "{name} is not stored yet. Typing the code or your nickname stores nothing by "
+                                "itself: press “{button}” to add it.",
+                          "ko": "{name} 파일은 아직 저장하지 않았습니다. 코드나 닉네임을 입력하는 것만으로는 저장되지 "
+                                "않습니다. “{button}” 버튼을 눌러 추가하세요."},
+    "class_stored_as": {"en": "Added under the nickname {nickname}.", "ko": "닉네임 {nickname}(으)로 추가했습니다."},
     "class_bad_nickname": {"en": "This nickname cannot be used: {reason}.", "ko": "이 닉네임은 쓸 수 없습니다: {reason}."},
     "class_locked_note": {"en": "This class's results are shared: adding to them needs the class code your teacher "
                                 "gave you (once per browser session). Reading needs nothing.",

@@ -33,7 +33,7 @@ def save(documents: list, source: str, reference: bool = False) -> None:
     except StoreError as exc:  # the database is locked, read-only or gone: that save is rolled back
         st.error(t("res_save_failed", lang, message=exc))
     if added or duplicates:
-        st.success(t("res_saved", lang, added=added, duplicates=duplicates))
+        st.success(t("res_saved", lang, added=added, duplicates=duplicates) + classroom.stored_as(access, lang))
 
 
 def import_upload(upload) -> None:
@@ -47,7 +47,8 @@ def import_upload(upload) -> None:
         # One line: what came in, from which machines (a Colab file: "Colab Tesla T4"), what was new.
         st.success(t("res_imported", lang, name=show.plain(upload.name), count=report.added + report.duplicates,
                      machines=show.plain(", ".join(report.machines) or "?")) + " "
-                   + t("res_saved", lang, added=report.added, duplicates=report.duplicates))
+                   + t("res_saved", lang, added=report.added, duplicates=report.duplicates)
+                   + classroom.stored_as(access, lang))
         for notice in report.notices:  # a spreadsheet's dialect read, a newer dlenv's fields left out
             st.info(show.plain(notice))
     except TooManyResults as exc:
@@ -73,10 +74,8 @@ if (left.button(t("res_save_session", lang, count=sum(len(d["results"]) for d in
 if middle.button(t("res_reference", lang), help=t("res_reference_help", lang)) and classroom.may_write(access, lang):
     save([reference.load(name) for name in reference.names()], "reference", reference=True)
 upload = right.file_uploader(t("res_import", lang), type=["json", "csv"], key="res_upload")
-# Refused for want of the code, an upload is kept (not marked imported): stored once the code is typed.
-if (upload is not None and st.session_state.get("res_imported") != upload.file_id
-        and classroom.may_write(access, lang)):
-    st.session_state["res_imported"] = upload.file_id  # a rerun must not import it again
+# Stored once, when chosen; refused for want of the code or a nickname, only its Store button stores it.
+if classroom.upload_to_store(upload, access, lang):
     import_upload(upload)
 show_colab(lang, "results")  # the Colab round trip: its notebook writes the file imported above
 

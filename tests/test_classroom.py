@@ -237,8 +237,19 @@ def test_page_writes_need_the_code_then_store_with_the_nickname(class_app):
     type_secret(at, t("class_code", "en"), t("class_unlock", "en"), "not it")
     assert t("class_wrong_code", "en") in [e.value for e in at.error] and stored(class_app) == 0
     type_secret(at, t("class_code", "en"), t("class_unlock", "en"), CODE)
-    assert not at.exception and stored(class_app) == 1  # the file kept in the uploader is stored now
+    # Unlocking stores nothing by itself: the file kept in the uploader waits for its own button.
+    assert not at.exception and stored(class_app) == 0
+    assert any("kim\\.json is not stored yet" in info.value for info in at.info)
     assert not any(field.label == t("class_code", "en") for field in at.text_input)
+    at.run()
+    assert stored(class_app) == 0
+    at.button(key="class_store_upload").click().run()
+    assert stored(class_app) == 1
+    [done] = at.success
+    assert "Saved: 1 new" in done.value and done.value.endswith(t("class_stored_as", "en", nickname="kim"))
+    assert not any(b.key == "class_store_upload" for b in at.button)  # stored once: no button left
+    at.run()
+    assert stored(class_app) == 1
     with Store(f"sqlite:///{class_app}/dlenv.sqlite") as db:
         [row] = db.results().to_dict("records")
         assert row["added_by"] == "kim" and row["source"] == "upload"
@@ -247,6 +258,52 @@ def test_page_writes_need_the_code_then_store_with_the_nickname(class_app):
     for secret in (CODE, PASSWORD):
         assert secret not in page_text(at) and secret not in exported
     assert CODE.encode() not in (class_app / "dlenv.sqlite").read_bytes()
+
+
+def test_an_upload_refused_for_want_of_a_nickname_waits_for_its_button(class_app):
+    """Typing the nickname after a refusal stores nothing by itself (the newcomer trial's upload
+    was stored on the keystroke); pressing the file's Store button does, and says under which name."""
+    at = open_page("results", "ko")
+    type_secret(at, t("class_code", "ko"), t("class_unlock", "ko"), CODE)
+    upload(at, "kim.json", make_doc([sized(64)], machine="kim-laptop"))
+    assert t("class_need_nickname", "ko") in [e.value for e in at.error] and stored(class_app) == 0
+    at.text_input(key="class_nickname").input("김민지").run()
+    assert stored(class_app) == 0 and not at.error and not at.success
+    assert any(info.value.startswith("kim\\.json 파일은 아직 저장하지 않았습니다") for info in at.info)
+    at.button(key="class_store_upload").click().run()
+    assert stored(class_app) == 1 and "닉네임 김민지(으)로 추가했습니다." in at.success[0].value
+    with Store(f"sqlite:///{class_app}/dlenv.sqlite") as db:
+        assert db.nicknames() == ["김민지"]
+
+
+def test_a_long_or_hostile_nickname_is_refused_on_the_page_not_cut(class_app):
+    """The field does not cut at the limit (the newcomer trial's 60 characters became 40 silently):
+    it says the limit, and a longer, control-character or empty nickname is refused, unquoted."""
+    at = open_page("results")
+    field = at.text_input(key="class_nickname")
+    assert field.max_chars > MAX_NICKNAME and f"{MAX_NICKNAME} characters" in field.label
+    assert "refused, not cut" in field.help
+    type_secret(at, t("class_code", "en"), t("class_unlock", "en"), CODE)
+    upload(at, "kim.json", make_doc([sized(64)], machine="kim-laptop"))
+    for hostile, said in [("k" * 60, t("class_nickname_too_long", "en", count=60, max=MAX_NICKNAME)),
+                          ("kim\x07bell", t("class_nickname_control", "en")),
+                          ("\u202eevil", t("class_nickname_control", "en")),
+                          ("kim\nlee", t("class_nickname_control", "en")),
+                          ("   ", None)]:
+        at.text_input(key="class_nickname").input(hostile).run()
+        if said is not None:
+            assert said in [e.value for e in at.error]
+        at.button(key="class_store_upload").click().run()
+        wanted = t("class_need_usable_nickname" if said else "class_need_nickname", "en")
+        assert wanted in [e.value for e in at.error] and stored(class_app) == 0
+        shown = repr(at._tree)
+        assert hostile.strip() not in shown or not hostile.strip()
+    at.text_input(key="class_nickname").input("<b>kim</b> *x*").run()  # markup: kept as typed, shown escaped
+    at.button(key="class_store_upload").click().run()
+    assert stored(class_app) == 1 and "<b>" not in at.success[0].value
+    assert at.success[0].value.endswith(t("class_stored_as", "en", nickname="\\<b\\>kim\\</b\\> \\*x\\*"))
+    with Store(f"sqlite:///{class_app}/dlenv.sqlite") as db:
+        assert db.nicknames() == ["<b>kim</b> *x*"]
 
 
 def test_the_caps_refuse_with_when_to_try_again_and_store_nothing(class_app):

@@ -22,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -52,6 +53,11 @@ _UPLOADS = "_class_uploads"
 _WRONG = "_class_wrong"
 _NICKNAME = "class_nickname"
 _MODERATED = "_class_moderated"
+_UPLOAD_DONE = "_class_upload_done"  # the file id of the upload last stored (or refused by a cap or its content)
+_UPLOAD_HELD = "_class_upload_held"  # the file id of an upload refused for want of the code or a nickname
+# The nickname field's own limit only bounds what the browser sends: a longer nickname than
+# MAX_NICKNAME reaches check_nickname and is refused with its length, never silently cut.
+NICKNAME_FIELD_CHARS = 5 * MAX_NICKNAME
 _JUST_UNLOCKED = "just now"  # _UNLOCKED's value for the run after the code was accepted
 # Stores (by id) whose database has the configured code recorded, and the code's digest then:
 # recorded once per server, again only when the teacher changes the code.
@@ -77,6 +83,7 @@ class Access:
     allowed: bool
     nickname: str | None
     problem: str | None = None  # an unusable setting, already said on the page: writing closed
+    bad_nickname: bool = False  # a nickname was typed but refused (said under the field): writing waits for a usable one
 
 
 def _whole(name: str, default: int) -> int:
@@ -156,8 +163,9 @@ def _waiting_s() -> float:
 
 def _secret_form(key: str, label: str, button: str, lang: str) -> str | None:
     """A password field in a form that clears on submit; what was typed, once, on submit."""
+    field = f"{key}_field"
     with st.form(key, clear_on_submit=True, border=False):
-        typed = st.text_input(label, type="password", max_chars=MAX_CODE, autocomplete="off")
+        typed = st.text_input(label, type="password", max_chars=MAX_CODE, autocomplete="off", key=field)
         pressed = st.form_submit_button(button)
     if not pressed:
         return None
@@ -168,20 +176,32 @@ def _secret_form(key: str, label: str, button: str, lang: str) -> str | None:
     return typed
 
 
+def _accepted(key: str) -> NoReturn:
+    """Forget what was typed in ``key``'s form (the session keeps only "unlocked"; Streamlit does
+    not always drop a field that is no longer drawn) and run the page again without the form."""
+    st.session_state.pop(f"{key}_field", None)
+    st.rerun()
+
+
 def _wrong(lang: str, key: str) -> None:
     st.session_state.setdefault(_WRONG, []).append(time.time())
     st.error(t(key, lang))
 
 
-def nickname_input(lang: str) -> str | None:
-    """The nickname field (kept for the session); the checked nickname, or None (a bad one is said)."""
-    typed = st.text_input(t("class_nickname", lang), key=_NICKNAME, max_chars=MAX_NICKNAME,
-                          help=t("class_nickname_help", lang))
+def nickname_input(lang: str) -> tuple[str | None, bool]:
+    """The nickname field (kept for the session): (the checked nickname or None, whether a typed
+    nickname was refused). A refused one is said under the field, in ``lang``, without quoting it."""
+    typed = st.text_input(t("class_nickname", lang, max=MAX_NICKNAME), key=_NICKNAME,
+                          max_chars=NICKNAME_FIELD_CHARS, help=t("class_nickname_help", lang, max=MAX_NICKNAME))
     try:
-        return check_nickname(typed)
-    except AccessError as exc:
-        st.error(t("class_bad_nickname", lang, reason=plain(exc)))
-        return None
+        return check_nickname(typed), False
+    except AccessError:
+        text = unicodedata.normalize("NFC", typed.strip()) if isinstance(typed, str) else ""
+        if len(text) > MAX_NICKNAME:
+            st.error(t("class_nickname_too_long", lang, max=MAX_NICKNAME, count=len(text)))
+        else:
+            st.error(t("class_nickname_control", lang))
+        return None, True
 
 
 def write_access(db: Store, lang: str) -> Access:
@@ -192,7 +212,7 @@ def write_access(db: Store, lang: str) -> Access:
         return Access(required=True, allowed=False, nickname=None, problem="settings")
     record_code(db, config)
     required = code_required(db, config)
-    nickname = nickname_input(lang)
+    nickname, bad_nickname = nickname_input(lang)
     unlocked = bool(st.session_state.get(_UNLOCKED) or st.session_state.get(_TEACHER))
     if required and not unlocked:
         st.caption(t("class_locked_note", lang))
@@ -200,8 +220,7 @@ def write_access(db: Store, lang: str) -> Access:
         if typed is not None:
             if _check(db, config, typed):
                 st.session_state[_UNLOCKED] = _JUST_UNLOCKED
-                # Run again without the form: Streamlit then drops the field's state, the code with it.
-                st.rerun()
+                _accepted("class_code_form")
             _wrong(lang, "class_wrong_code")
     elif required:
         if st.session_state.get(_UNLOCKED) == _JUST_UNLOCKED:
@@ -209,7 +228,7 @@ def write_access(db: Store, lang: str) -> Access:
             st.success(t("class_unlocked", lang))
         else:
             st.caption(t("class_unlocked_note", lang))
-    return Access(required=required, allowed=unlocked or not required, nickname=nickname)
+    return Access(required=required, allowed=unlocked or not required, nickname=nickname, bad_nickname=bad_nickname)
 
 
 def may_write(access: Access, lang: str) -> bool:
@@ -219,10 +238,49 @@ def may_write(access: Access, lang: str) -> bool:
     if not access.allowed:
         st.error(t("class_need_code", lang))
         return False
+    if access.bad_nickname:
+        st.error(t("class_need_usable_nickname", lang))
+        return False
     if access.required and access.nickname is None:
         st.error(t("class_need_nickname", lang))
         return False
     return True
+
+
+def upload_to_store(upload: Any, access: Access, lang: str) -> bool:
+    """Whether the page should store ``upload`` (a ``st.file_uploader`` file, or None) now.
+
+    Choosing a file is the action that stores it, once, when this session may write. Refused
+    (no class code yet, no usable nickname: ``may_write`` says so), the file is held, and
+    typing the code or the nickname afterwards stores nothing by itself: the page shows a
+    button naming the file, and only pressing it stores the file (``may_write`` asked again).
+    """
+    if upload is None:
+        st.session_state.pop(_UPLOAD_HELD, None)
+        return False
+    if st.session_state.get(_UPLOAD_DONE) == upload.file_id:
+        return False  # stored (or refused by a cap or its content) on an earlier run
+    if st.session_state.get(_UPLOAD_HELD) != upload.file_id:  # just chosen
+        if may_write(access, lang):
+            st.session_state[_UPLOAD_DONE] = upload.file_id
+            return True
+        st.session_state[_UPLOAD_HELD] = upload.file_id
+    button = t("class_store_upload", lang, name=plain(upload.name))  # a label is Markdown too
+    slot = st.empty()
+    if not slot.button(button, key="class_store_upload", type="primary"):
+        st.info(t("class_upload_held", lang, name=plain(upload.name), button=button))
+        return False
+    slot.empty()  # pressed: the button goes, what was stored (or why not) is said below
+    if not may_write(access, lang):
+        return False
+    st.session_state[_UPLOAD_DONE] = upload.file_id
+    st.session_state.pop(_UPLOAD_HELD, None)
+    return True
+
+
+def stored_as(access: Access, lang: str) -> str:
+    """The sentence that ends a "stored" message: under which nickname (escaped), or nothing."""
+    return " " + t("class_stored_as", lang, nickname=plain(access.nickname)) if access.nickname else ""
 
 
 def upload_allowed(lang: str, config: ClassSettings | None = None) -> bool:
@@ -263,7 +321,7 @@ def teacher_access(db: Store, lang: str) -> bool:
         _wrong(lang, "class_wrong_password")
         return False
     st.session_state[_TEACHER] = True
-    st.rerun()  # without the form, whose field's state (the password) Streamlit then drops
+    _accepted("class_teacher_form")
 
 
 def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
