@@ -55,7 +55,7 @@ WORDS: dict[str, str] = {
     "bw_measured": "best measured", "matmul": "matmul", "elementwise": "element-wise",
     "step": "median step", "first_call": "first call (build + compile)", "ideal": "ideal (linear)",
     "latest_of": "latest of {count} runs at this size", "samples": "samples", "median": "median",
-    "crossover": "wins from here", "time": "time",
+    "crossover": "wins from here", "time": "time", "speedup_over": "how many times as fast as {baseline}",
 }
 # What a float32 matmul ran as, in a series name ("H100 SXM · TF32 (published)").
 _RAN_AS = {"tf32": "TF32", "bfloat16": "bfloat16 pass", "bfloat16_3x": "3 bfloat16 passes"}
@@ -123,7 +123,8 @@ def with_series(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
 def _card(row: dict[str, Any]) -> str:
     """The card a row is about: its ``card_key`` (the datasheet table's name, which published
     sets record), else its device's name, else its device id."""
-    return str(row.get("card_key") or row.get("device_name") or row.get("device"))
+    return next((str(row[key]) for key in ("card_key", "device_name") if isinstance(row.get(key), str) and row[key]),
+                str(row.get("device")))
 
 
 def card_colour(card: str) -> str:
@@ -375,8 +376,10 @@ def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str
         if peaks_.empty:
             continue
         row = peaks_.iloc[0]
-        label = f"{name.split(' · ')[0] if row['provenance'] == 'measured' else name} {word(names, 'peak')} " \
-                f"({_source_word(row['peak_source'], names)}) {row['peak_gflops']:.0f}"
+        # One line per device or card (its published and predicted series share the datasheet's
+        # peak), named without the provenance so the legend fits under a half-width chart.
+        label = f"{_peak_owner(row.to_dict())} {word(names, 'peak')} {rate_text(row['peak_gflops'])} " \
+                f"({_source_word(row['peak_source'], names)})"
         if label in drawn:
             continue
         drawn.add(label)
@@ -385,6 +388,23 @@ def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str
             line={"color": style["line"]["color"], "dash": "dash", "width": 1.5},
             hovertemplate="%{y:.4g} GFLOP/s<extra>%{fullData.name}</extra>"))
     return _layout(fig, title, x_title, y_title, legend=word(names, "legend"), sizes=df[size])
+
+
+def _peak_owner(row: dict[str, Any]) -> str:
+    """Whose peak a line is: the device measured here, else the card and what it ran as ("H100 SXM · TF32")."""
+    if row.get("provenance") == "measured":
+        return str(row["device"])
+    ran = row.get("matmul_precision")
+    ran_as = f" · {_RAN_AS[ran]}" if ran and ran != row.get("dtype") and ran in _RAN_AS else ""
+    return html.escape(_card(row)) + ran_as
+
+
+def rate_text(gflops: float) -> str:
+    """A throughput in the unit that keeps it short: "332 GFLOP/s", "495 TFLOP/s", "1.2 PFLOP/s"."""
+    for scale, unit in ((1e6, "PFLOP/s"), (1e3, "TFLOP/s")):
+        if gflops >= scale:
+            return f"{gflops / scale:.3g} {unit}"
+    return f"{gflops:.3g} GFLOP/s"
 
 
 def _source_word(source: Any, names: dict[str, str] | None) -> str:
@@ -412,7 +432,7 @@ def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_t
         if table.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=table[size], y=table["speedup"], name=f"{name} ÷ {baseline}",
+            x=table[size], y=table["speedup"], name=name,
             **{**style, "mode": "lines+markers" if style["mode"] != "markers" else "markers"},
             hovertemplate="N=%{x}<br>%{y:.3g}×<extra>%{fullData.name}</extra>"))
         crossover = crossover_size(table, size)
@@ -426,7 +446,10 @@ def speedup_vs_size(df: pd.DataFrame, baseline: str, title: str = "Speedup", x_t
     # Speedup 1 (as fast as the baseline): a plain trace, kept out of the legend and the hover.
     fig.add_trace(go.Scatter(x=[df[size].min(), df[size].max()], y=[1, 1], mode="lines", name="1×", showlegend=False,
                              line={"color": "grey", "dash": "dot"}, hoverinfo="skip"))
-    return _layout(fig, title, x_title, y_title, log_y=True, legend=word(names, "legend"), sizes=df[size])
+    # The baseline goes in the legend's title, once, rather than after every name ("… ÷ cpu:0 ·
+    # tensorflow" cut every entry off beside a half-width chart).
+    legend = word(names, "speedup_over").format(baseline=html.escape(baseline))
+    return _layout(fig, title, x_title, y_title, log_y=True, legend=legend, sizes=df[size])
 
 
 def speedup_table(df: pd.DataFrame, fast: str, slow: str, size: str = "param_m") -> pd.DataFrame:

@@ -525,8 +525,10 @@ TEXT: dict[str, dict[str, str]] = {
                         "queue. When the CPU cannot get the next batch ready or hand over the next operation in "
                         "time, the GPU waits, however fast it is. Input pipelines exist for this: tf.data with "
                         "prefetch, or PyTorch's DataLoader with worker processes, let the CPU prepare batch n + 1 "
-                        "while the GPU computes batch n. Two places in dlenv show the CPU's share today: the eager "
-                        "example above, where most of the time goes to Python handing out small operations, and "
+                        "while the GPU computes batch n. Three places in dlenv show the CPU's share: the Training "
+                        "page, which trains the same model fed three ways (arrays already in memory, images "
+                        "decoded batch by batch, and the same prepared in parallel ahead of time); the eager "
+                        "example above, where most of the time goes to Python handing out small operations; and "
                         "the naive timing on the Matrix multiply page, which stops the clock once the CPU has "
                         "handed the work over rather than when the device has finished it.",
                   "ko": "GPU는 혼자서 프로그램을 실행하지 않습니다. CPU가 파이썬 코드를 실행하고, 데이터를 읽어 "
@@ -534,9 +536,13 @@ TEXT: dict[str, dict[str, str]] = {
                         "CPU가 다음 배치를 제때 준비하지 못하거나 다음 연산을 제때 넘기지 못하면, GPU는 아무리 빨라도 "
                         "기다려야 합니다. 입력 파이프라인은 이 때문에 있습니다. 미리 가져오기(`prefetch`)를 쓰는 tf.data나 작업자 "
                         "프로세스를 쓰는 PyTorch `DataLoader`를 쓰면, GPU가 n번째 배치를 계산하는 동안 CPU가 n + 1번째 "
-                        "배치를 준비합니다. 지금 dlenv에서 CPU의 몫을 볼 수 있는 곳은 두 군데입니다. 위의 즉시 실행 "
-                        "예제에서는 시간 대부분이 파이썬이 작은 연산을 하나씩 넘기는 데 들어가고, 행렬 곱셈 페이지의 "
-                        "naive 측정은 장치가 일을 끝냈을 때가 아니라 CPU가 일을 넘겼을 때 시계를 멈춥니다."},
+                        "배치를 준비합니다. dlenv에서 CPU의 몫을 볼 수 있는 곳은 세 군데입니다. 학습 페이지는 같은 모델을 "
+                        "세 가지 방식(메모리에 올려 둔 배열, 배치마다 이미지 디코딩, 같은 일을 병렬로 미리 준비)으로 "
+                        "공급하며 학습합니다. 위의 즉시 실행 예제에서는 시간 대부분이 파이썬이 작은 연산을 하나씩 넘기는 "
+                        "데 들어갑니다. 행렬 곱셈 페이지의 naive 측정은 장치가 일을 끝냈을 때가 아니라 CPU가 일을 "
+                        "넘겼을 때 시계를 멈춥니다."},
+    "feed_link_training": {"en": "Training: the same training fed three ways (arrays, streamed, prefetched)",
+                           "ko": "학습: 같은 학습을 세 가지 방식(배열, 스트리밍, 미리 준비)으로 공급하기"},
     "feed_link": {"en": "Matrix multiply: naive and synced timings", "ko": "행렬 곱셈: naive 측정과 동기화 측정"},
     # --- the Colab round trip (dlenv/ui/colab.py) ---------------------------------------
     "colab_line": {"en": "No GPU here? Measure on a free Colab GPU: open the notebook in Colab, choose Runtime → "
@@ -714,6 +720,7 @@ TEXT: dict[str, dict[str, str]] = {
     "wl_filters": {"en": "filters {n}", "ko": "필터 {n}"},
     "wl_image": {"en": "image {n}", "ko": "이미지 {n}"},
     "wl_batch": {"en": "batch {n}", "ko": "배치 {n}"},
+    "wl_epochs": {"en": "{n} epochs", "ko": "{n}에포크"},
     "version_build": {"en": "{versions}: the versions it was built for, not a GPU that is here (none was found)",
                       "ko": "{versions}: 빌드할 때 쓴 버전일 뿐이며, 여기서 GPU는 찾지 못했습니다"},
     "field_size": {"en": "size", "ko": "크기"},
@@ -855,6 +862,7 @@ TEXT: dict[str, dict[str, str]] = {
     "chartw_samples": {"en": "samples", "ko": "표본"},
     "chartw_median": {"en": "median", "ko": "중앙값"},
     "chartw_crossover": {"en": "wins from here", "ko": "여기부터 앞섬"},
+    "table_common": {"en": "Every row: {values}", "ko": "모든 행: {values}"},
     "chartw_speedup_over": {"en": "how many times as fast as {baseline}", "ko": "{baseline} 대비 몇 배 빠른가"},
     "chartw_time": {"en": "time", "ko": "시간"},
     "chart_pick": {"en": "Chart", "ko": "차트"},
@@ -1058,7 +1066,7 @@ TEXT: dict[str, dict[str, str]] = {
                        "ko": "컴퓨터와 장치별 최고 처리량 ({unit})"},
     "lb_col_rank": {"en": "Rank", "ko": "순위"},
     "lb_col_best": {"en": "Best ({unit})", "ko": "최고 ({unit})"},
-    "lb_col_times": {"en": "× the median laptop", "ko": "중간 노트북 대비 배수"},
+    "lb_col_times": {"en": "× median laptop", "ko": "중간 노트북 대비"},
     "lb_col_nickname": {"en": "Added by", "ko": "추가한 사람"},
     "lb_col_date": {"en": "Measured", "ko": "측정일"},
     "lb_reference_row": {"en": "(reference line)", "ko": "(기준선)"},

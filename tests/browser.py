@@ -181,9 +181,9 @@ def nav_links_seen(page) -> list[str]:
     return page.evaluate("window.__dlenvNavLabels")
 
 
-def open_app(browser, server: AppServer, lang: str = "en"):
-    """A new browser session on the start page, in ``lang``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+def open_app(browser, server: AppServer, lang: str = "en", viewport: dict[str, int] | None = None):
+    """A new browser session on the start page, in ``lang``, in a 1280x900 window unless ``viewport``."""
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.goto(server.url)
     page.get_by_test_id("stAppViewContainer").wait_for(timeout=60_000)

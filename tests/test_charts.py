@@ -190,11 +190,21 @@ def test_each_provenance_is_drawn_its_own_way_and_named_in_the_legend(compared):
     assert "github.com/openxla/xla" in published.customdata[0][2]  # the hover names the source
 
 
+def test_a_card_has_one_peak_line_in_units_that_keep_it_short(compared):
+    fig = charts.throughput_vs_size(compared)
+    peaks = sorted(trace.name for trace in fig.data if trace.meta and trace.meta.get("roof") == "compute")
+    # The H100's published and predicted series share one datasheet peak (TF32: 494.7 TFLOP/s).
+    assert [name for name in peaks if name.startswith("H100")] == ["H100 SXM · TF32 peak 495 TFLOP/s (spec)"]
+    assert "T4 peak 8.1 TFLOP/s (spec)" in peaks
+    assert any(name.startswith("cpu:0 peak ") and name.endswith("GFLOP/s (estimate)") for name in peaks), peaks
+
+
 def test_speedup_over_the_measured_cpu_uses_only_sizes_both_have(compared):
     fig = charts.speedup_vs_size(compared, baseline="cpu:0 · tensorflow")
     names = [trace.name for trace in fig.data]
-    assert "T4 (predicted) ÷ cpu:0 · tensorflow" in names
-    assert not any(name.startswith("H100 SXM · TF32 (published) ÷") for name in names)  # no common size
+    assert "T4 (predicted)" in names  # the baseline is said once, in the legend's title
+    assert fig.layout.legend.title.text == "how many times as fast as cpu:0 · tensorflow"
+    assert "H100 SXM · TF32 (published)" not in names  # no size in common with the CPU
     summary = charts.speedup_summary(compared, "T4 (predicted)", "cpu:0 · tensorflow")
     assert summary["at"] == max(SIZES) and summary["fast_provenance"] == "predicted"
     assert summary["slow_provenance"] == "measured"

@@ -55,6 +55,6 @@ def test_without_a_gpu_it_compares_the_cpu_with_published_and_predicted_gpus(ser
     page = open_app(browser, server)
     names = run_matmul_with_gpu_chosen(page, "en")
     assert errors(page) == []
-    assert {"cpu:0 · tensorflow", "H100 SXM · TF32 (published)", "T4 (predicted from the datasheet)"} <= names
+    assert {"cpu:0 · tensorflow", "H100 SXM · TF32 (published)", "T4 (predicted)"} <= names
     assert page.get_by_text(t("no_device_here", "en", kind="GPU")).count() == 1
     page.context.close()

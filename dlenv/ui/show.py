@@ -273,9 +273,10 @@ def graph_example(demo: dict[str, Any], lang: str) -> None:
     timed = [row for row in demo["timings"] if "median_s" in row]
     right.dataframe(pd.DataFrame({
         t("learn_col_mode", lang): [names[row["mode"]] for row in timed],
-        t("learn_col_median", lang): [row["median_s"] * 1e6 for row in timed],
-        t("learn_col_iqr", lang): [row["iqr_s"] * 1e6 for row in timed],
-        t("learn_col_first", lang): [row["first_call_s"] * 1e3 for row in timed],
+        t("learn_col_median", lang): [_us(row["median_s"]) + (f" {_NOISY}" if row.get("noisy") else "")
+                                      for row in timed],
+        t("learn_col_iqr", lang): [_us(row["iqr_s"]) for row in timed],
+        t("learn_col_first", lang): [_figures(row["first_call_s"] * 1e3) for row in timed],
     }), hide_index=True)
     for row in demo["timings"]:
         if "error" in row:

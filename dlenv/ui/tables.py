@@ -12,11 +12,14 @@ Formatting rules (issue 15, item 2; the classroom review's "1.33e+03 ms"):
   (s, ms, µs, ns), so an exponent never appears;
 * rates (GFLOP/s, GB/s, samples/s): 3 significant figures, thousands separators above 1,000;
 * a timing whose samples are widely spread (``noisy``) gets "⚠" after its number, one
-  measured while other programs used the CPU (``busy``) gets "⏳";
+  measured while other programs used the CPU (``busy``) gets "◔" (a text symbol: an emoji
+  such as "⏳" is an empty box on a Linux machine without an emoji font);
 * words in cells (timing, provenance, what limits a prediction) are translated; names
   (devices, backends, machines, dtypes) are shown as they are;
 * about nine columns are shown, so the table fits a 1280-pixel page; the rest stay in the
-  table, hidden, and the table's "Show/hide columns" menu brings them back.
+  table, hidden, and the table's "Show/hide columns" menu brings them back. A column that
+  holds one value on every row (one device, one backend) is said once above the table
+  instead (``PeopleTable.common``).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ import pandas as pd
 
 from dlenv.i18n import TEXT, t
 from dlenv.precision import dtype_label
+from dlenv.vocab import TRAIN_PRECISIONS
 
-NOISY_MARK, BUSY_MARK = "⚠", "⏳"
+NOISY_MARK, BUSY_MARK = "⚠", "◔"
 
 # Column key -> i18n key of its header; the order is the order shown.
 HEADERS = {
@@ -47,7 +51,13 @@ HEADERS = {
 MAIN = ("label", "machine", "device", "backend", "dtype", "timing", "median_s", "iqr_s", "gflops", "gbps",
         "pct_of_peak", "provenance")
 # Shown only when they differ between rows (one machine, one timing: nothing to tell apart).
-ONLY_WHEN_MIXED = ("machine", "timing", "provenance")
+ONLY_WHEN_MIXED = ("machine", "device", "backend", "dtype", "timing", "provenance")
+# Of those, the ones whose single value is said above the table ("cpu:0 · tensorflow · float32").
+SAID_ONCE = ("device", "backend", "dtype")
+# At most this many columns fit beside the sidebar at 1280 px; past it these go to the menu
+# first (the label already ends with the dtype; GB/s and the timing method matter least).
+MAX_SHOWN = 9
+HIDDEN_FIRST = ("dtype", "gbps", "timing")
 # Header tooltips (i18n keys).
 HELP = {"median_s": "col_median_help", "iqr_s": "col_iqr_help", "pct_of_peak": "col_pct_help",
         "gflops": "col_gflops_help", "provenance": "col_provenance_help"}
@@ -57,13 +67,15 @@ HELP = {"median_s": "col_median_help", "iqr_s": "col_iqr_help", "pct_of_peak": "
 class PeopleTable:
     """What a page shows: ``frame`` (all columns, formatted), the columns shown first
     (``shown``), the headers in the page's language (``headers``), header tooltips
-    (``helps``) and one line per mark used (``marks``)."""
+    (``helps``), one line per mark used (``marks``) and the value of each ``SAID_ONCE`` column
+    that is the same on every row (``common``, key -> value), said above the table."""
 
     frame: pd.DataFrame
     shown: list[str]
     headers: dict[str, str]
     helps: dict[str, str] = field(default_factory=dict)
     marks: list[str] = field(default_factory=list)
+    common: dict[str, str] = field(default_factory=dict)
 
 
 def time_text(seconds: object) -> str:
@@ -125,9 +137,24 @@ def workload_text(row: Mapping[str, Any], lang: str) -> str:
             words += [t("wl_width", lang, n=int(p["width"]))] if workload == "mlp" else \
                 [t("wl_filters", lang, n=int(p["filters"])), t("wl_image", lang, n=int(p["image"]))]
             words += [t("wl_batch", lang, n=int(p["batch"])), t(f"mode_{p.get('mode', 'inference')}", lang)]
+        elif workload == "train":
+            return " ".join(_training_words(p, dtype, lang))
     except (KeyError, TypeError, ValueError):  # a file without these parameters: the workload's name alone
         pass
     return " ".join([*words, dtype] if dtype else words)
+
+
+def _training_words(p: Mapping[str, Any], dtype: str, lang: str) -> list[str]:
+    """A training's label in ``lang``: model, size, dataset, epochs, batch, input pipeline and
+    the Keras precision policy ("mixed_float16" where the row's dtype says float16)."""
+    model = str(p["model"])
+    width = t("wl_width", lang, n=int(p["width"])) if model == "mlp" else t("wl_filters", lang, n=int(p["width"]))
+    dataset = str(p["dataset"]) + (f" ({int(p['samples']):,})" if _present(p.get("samples")) else "")
+    policy = dtype if dtype in TRAIN_PRECISIONS else \
+        next((name for name, compute in TRAIN_PRECISIONS.items() if compute == dtype), dtype)
+    return [t("wl_train", lang), model.upper(), t("wl_depth", lang, n=int(p["depth"])), width, dataset,
+            t("wl_epochs", lang, n=int(p["epochs"])), t("wl_batch", lang, n=int(p["batch"])),
+            t(f"tr_pipe_{p['pipeline']}", lang), policy]
 
 
 # The labels dlenv's specs give themselves (``Workload.label``), read back into their parts.
@@ -139,6 +166,9 @@ _LABELS = (
      "mlp"),
     (re.compile(r"cnn depth (?P<depth>\d+) filters (?P<filters>\d+) image (?P<image>\d+) batch (?P<batch>\d+) "
                 r"(?P<mode>\w+) (?P<dtype>\w+)"), "cnn"),
+    (re.compile(r"train (?P<model>mlp|cnn) depth (?P<depth>\d+) width (?P<width>\d+) (?P<dataset>\w+)"
+                r"(?: (?P<samples>\d+) samples)? (?P<epochs>\d+) epochs batch (?P<batch>\d+) (?P<pipeline>\w+) "
+                r"(?P<dtype>\w+)"), "train"),
 )
 
 
@@ -207,13 +237,17 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
     filled = [key for key in out if (out[key] != "").any()]
     out = out[[key for key in HEADERS if key in filled]]
     shown = [key for key in MAIN if key in out and not (key in ONLY_WHEN_MIXED and out[key].nunique() < 2)]
+    for key in HIDDEN_FIRST:
+        if len(shown) > MAX_SHOWN and key in shown:
+            shown.remove(key)
     if any(noisy):
         marks.append(t("mark_noisy", lang, mark=NOISY_MARK))
     if any(busy):
         marks.append(t("mark_busy", lang, mark=BUSY_MARK))
     headers = {key: t(HEADERS[key], lang) for key in out}
     helps = {key: t(HELP[key], lang) for key in out if key in HELP}
-    return PeopleTable(out.reset_index(drop=True), shown, headers, helps, marks)
+    common = {key: str(out[key].iloc[0]) for key in SAID_ONCE if key in out and key not in shown and len(out)}
+    return PeopleTable(out.reset_index(drop=True), shown, headers, helps, marks, common)
 
 
 def show(df: pd.DataFrame, lang: str, *, height: int | None = None) -> PeopleTable:
@@ -224,7 +258,10 @@ def show(df: pd.DataFrame, lang: str, *, height: int | None = None) -> PeopleTab
     table = for_people(df, lang)
     config = {key: st.column_config.TextColumn(table.headers[key], help=table.helps.get(key))
               for key in table.frame}
-    hidden = [key for key in table.frame if key not in table.shown]
+    hidden = [key for key in table.frame if key not in table.shown and key not in table.common]
+    if table.common:
+        st.caption(t("table_common", lang, values=" · ".join(f"{table.headers[key]}: {value}"
+                                                             for key, value in table.common.items())))
     # Columns left out of column_order are hidden, and the menu shows them again.
     st.dataframe(table.frame, hide_index=True, width="stretch", column_config=config, column_order=table.shown,
                  placeholder="", height=height or "auto")

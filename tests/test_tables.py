@@ -1,0 +1,66 @@
+"""Tables for people (dlenv.ui.tables): units without exponents, marks that every browser draws,
+columns that fit a 1280-pixel page, workload names in the page's language.
+
+The rows are real: the bundled reference sets (dlenv.data.reference) and this package's own
+training spec label.
+"""
+
+import pandas as pd
+import pytest
+
+from dlenv.data import reference, results
+from dlenv.i18n import t
+from dlenv.measure.workloads import Train
+from dlenv.ui import tables
+
+
+def reference_rows() -> pd.DataFrame:
+    frames = [results.to_dataframe(reference.load(name)) for name in reference.names()]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(1.33, "1.33 s"), (0.99996, "1 s"), (0.000512, "512 µs"),
+                                               (4.12e-3, "4.12 ms"), (2.5e-8, "25 ns")])
+def test_times_read_in_the_unit_that_keeps_them_between_1_and_999(seconds, text):
+    assert tables.time_text(seconds) == text
+
+
+def test_rates_are_rounded_with_thousands_separators_and_never_an_exponent():
+    assert [tables.number_text(x) for x in (1234.5, 56.78, 0.01234, 0.0001)] == ["1,234", "56.8", "0.0123", "< 0.001"]
+
+
+def test_a_busy_or_noisy_time_carries_a_text_mark_and_its_explanation():
+    rows = reference_rows().head(2).copy()
+    rows["busy"], rows["noisy"] = [True, False], [False, True]
+    table = tables.for_people(rows, "en")
+    assert table.frame["median_s"][0].endswith(" " + tables.BUSY_MARK)
+    assert table.frame["median_s"][1].endswith(" " + tables.NOISY_MARK)
+    # Symbols from fonts every system ships: an emoji (U+1F300 on, or the hourglass U+23F3)
+    # is an empty box on a Linux machine without an emoji font.
+    assert all(ord(mark) < 0x2300 or 0x25A0 <= ord(mark) < 0x2700 for mark in (tables.BUSY_MARK, tables.NOISY_MARK))
+    assert table.marks == [t("mark_noisy", "en", mark=tables.NOISY_MARK), t("mark_busy", "en", mark=tables.BUSY_MARK)]
+
+
+def test_a_column_with_one_value_on_every_row_is_said_once_above_the_table():
+    rows = reference_rows()
+    one = rows[(rows["device"] == rows["device"].iloc[0]) & (rows["backend"] == rows["backend"].iloc[0])
+               & (rows["machine"] == rows["machine"].iloc[0])]
+    table = tables.for_people(one, "ko")
+    assert {"device", "backend"} <= set(table.common) and not {"device", "backend"} & set(table.shown)
+    assert table.common["device"] == one["device"].iloc[0]
+    assert table.headers["backend"] == t("col_backend", "ko")
+    assert len(table.shown) <= 7  # what, time, spread, GFLOP/s, GB/s, % of peak (+ provenance): fits 1280 px
+
+    mixed = tables.for_people(rows, "en")
+    assert "backend" in mixed.shown or mixed.frame["backend"].nunique() < 2
+    assert "device" in mixed.shown and "device" not in mixed.common and len(mixed.shown) == tables.MAX_SHOWN
+
+
+def test_a_training_is_named_in_korean_with_its_pipeline_and_precision_policy():
+    spec = Train(dataset="digits", epochs=5, batch=32, pipeline="streamed", dtype="float16")
+    text = tables.label_text(spec.label(), "ko")
+    assert text.startswith(t("wl_train", "ko") + " MLP " + t("wl_depth", "ko", n=2))
+    assert t("tr_pipe_streamed", "ko") in text and t("wl_epochs", "ko", n=5) in text
+    assert text.endswith("mixed_float16")
+    row = {"workload": "train", "dtype": "float16", **{f"param_{k}": v for k, v in spec.params().items()}}
+    assert tables.workload_text(row, "ko") == text  # a stored row reads as its label does
