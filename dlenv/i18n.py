@@ -699,6 +699,12 @@ TEXT: dict[str, dict[str, str]] = {
     "mark_busy": {"en": "{mark} busy: other programs used the CPU while this was timed, so it is slower than "
                         "the code is.",
                   "ko": "{mark} 바쁨: 측정하는 동안 다른 프로그램이 CPU를 써서 코드 자체보다 느리게 나왔습니다."},
+    "mark_over_peak": {"en": "{mark} above the estimated peak: the estimate multiplies the clock the system reports "
+                             "(a base clock, or what a virtual machine shows) and the chip ran faster (boost "
+                             "clock). The estimate is too low, not the timing.",
+                       "ko": "{mark} 추정 최고 성능보다 높음: 추정값은 시스템이 알려 주는 클럭(기본 클럭이나 가상 "
+                             "머신이 보여 주는 값)으로 계산하는데, 칩은 그보다 빠르게(부스트 클럭으로) 돌았습니다. "
+                             "측정이 아니라 추정값이 낮은 것입니다."},
     "table_more": {"en": "More columns ({columns}) are in the table's column menu (the eye icon above it).",
                    "ko": "다른 열({columns})은 표 위의 열 표시 메뉴(눈 모양 아이콘)에서 볼 수 있습니다."},
     "timing_synced": {"en": "synced", "ko": "동기화"},
@@ -942,6 +948,14 @@ TEXT: dict[str, dict[str, str]] = {
                             "GFLOP/s).",
                       "ko": "가장 높은 값은 N={n}에서 {gflops} GFLOP/s로, 이 장치 최고 성능({source}: {peak} "
                             "GFLOP/s)의 {pct}%입니다."},
+    "tk_throughput_over": {"en": "Best: {gflops} GFLOP/s at N={n}, {pct}% of this device's peak ({source}: {peak} "
+                                 "GFLOP/s): above it, so the estimate is too low here, not the timing too fast. It "
+                                 "multiplies the clock the system reports (a base clock, or what a virtual machine "
+                                 "shows) and the chip ran faster (its boost clock).",
+                           "ko": "가장 높은 값은 N={n}에서 {gflops} GFLOP/s로, 이 장치 최고 성능({source}: {peak} "
+                                 "GFLOP/s)의 {pct}%입니다. 최고 성능보다 높게 나온 것은 측정이 잘못돼서가 아니라 "
+                                 "추정값이 낮기 때문입니다. 추정값은 시스템이 알려 주는 클럭(기본 클럭이나 가상 머신이 "
+                                 "보여 주는 값)으로 계산하는데, 칩은 그보다 빠르게(부스트 클럭으로) 돌았습니다."},
     "tk_throughput_low": {"en": "Best: {gflops} GFLOP/s at N={n}, only {pct}% of the peak ({source}: {peak} GFLOP/s). "
                                 "That peak is a ceiling computed from cores × clock × vector width, which real code "
                                 "stays well below; larger matrices and a quiet machine come closer.",
@@ -1067,6 +1081,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lb_col_rank": {"en": "Rank", "ko": "순위"},
     "lb_col_best": {"en": "Best ({unit})", "ko": "최고 ({unit})"},
     "lb_col_times": {"en": "× median laptop", "ko": "중간 노트북 대비"},
+    "lb_col_what": {"en": "Size · backend", "ko": "크기 · 백엔드"},
     "lb_col_nickname": {"en": "Added by", "ko": "추가한 사람"},
     "lb_col_date": {"en": "Measured", "ko": "측정일"},
     "lb_reference_row": {"en": "(reference line)", "ko": "(기준선)"},

@@ -170,7 +170,10 @@ def throughput(df: pd.DataFrame) -> Takeaway | None:
         return Takeaway("tk_throughput_no_peak", values, busy_share(rows))
     values.update(pct=round(float(best["pct_of_peak"])), peak=float(best["peak_gflops"]),
                   source=Term((f"chartw_src_{best['peak_source']}",)))
-    low = best["peak_source"] == "estimate" and best["pct_of_peak"] < LOW_PCT_OF_ESTIMATE
+    estimate = best["peak_source"] == "estimate"
+    if estimate and best["pct_of_peak"] > 100:  # the estimate's clock is below the chip's boost clock
+        return Takeaway("tk_throughput_over", values, busy_share(rows))
+    low = estimate and best["pct_of_peak"] < LOW_PCT_OF_ESTIMATE
     return Takeaway("tk_throughput_low" if low else "tk_throughput", values, busy_share(rows))
 
 

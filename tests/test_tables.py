@@ -8,6 +8,7 @@ training spec label.
 import pandas as pd
 import pytest
 
+from dlenv import takeaways
 from dlenv.data import reference, results
 from dlenv.i18n import t
 from dlenv.measure.workloads import Train
@@ -64,3 +65,15 @@ def test_a_training_is_named_in_korean_with_its_pipeline_and_precision_policy():
     assert text.endswith("mixed_float16")
     row = {"workload": "train", "dtype": "float16", **{f"param_{k}": v for k, v in spec.params().items()}}
     assert tables.workload_text(row, "ko") == text  # a stored row reads as its label does
+
+
+def test_a_rate_above_an_estimated_peak_is_marked_and_explained_as_a_low_estimate():
+    # The reference CPU's matmuls as if they reached 113% of its cores x clock x width estimate
+    # (this machine's Quick demo did: the VM reports a base clock, the chip boosts).
+    cpu = reference_rows()
+    cpu = cpu[(cpu["workload"] == "matmul") & (cpu["peak_source"] == "estimate")].copy()
+    cpu["pct_of_peak"] = 113.0
+    table = tables.for_people(cpu, "ko")
+    assert set(table.frame["pct_of_peak"]) == {"113% " + tables.OVER_PEAK_MARK}
+    assert t("mark_over_peak", "ko", mark=tables.OVER_PEAK_MARK) in table.marks
+    assert takeaways.throughput(cpu).key == "tk_throughput_over"

@@ -36,7 +36,7 @@ from dlenv.i18n import TEXT, t
 from dlenv.precision import dtype_label
 from dlenv.vocab import TRAIN_PRECISIONS
 
-NOISY_MARK, BUSY_MARK = "⚠", "◔"
+NOISY_MARK, BUSY_MARK, OVER_PEAK_MARK = "⚠", "◔", "↑"
 
 # Column key -> i18n key of its header; the order is the order shown.
 HEADERS = {
@@ -227,8 +227,14 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
     for key in ("gflops", "gbps", "samples_per_s"):
         if key in df:
             out[key] = [number_text(value) for value in df[key]]
+    over = [False] * len(df)
     if "pct_of_peak" in df:
-        out["pct_of_peak"] = [percent_text(value) for value in df["pct_of_peak"]]
+        # Above an estimated peak: the estimate is low (a reported base clock), said under the table.
+        sources = df["peak_source"] if "peak_source" in df else [None] * len(df)
+        over = [_number(value) and float(value) > 100 and source == "estimate"
+                for value, source in zip(df["pct_of_peak"], sources)]
+        out["pct_of_peak"] = [percent_text(value) + (" " + OVER_PEAK_MARK if o else "")
+                              for value, o in zip(df["pct_of_peak"], over)]
     if "other_cpu_share" in df:
         out["other_cpu_share"] = [percent_text(100 * value) if _number(value) else "" for value in df["other_cpu_share"]]
     for key in ("threads", "n_samples"):
@@ -244,6 +250,8 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
         marks.append(t("mark_noisy", lang, mark=NOISY_MARK))
     if any(busy):
         marks.append(t("mark_busy", lang, mark=BUSY_MARK))
+    if any(over):
+        marks.append(t("mark_over_peak", lang, mark=OVER_PEAK_MARK))
     headers = {key: t(HEADERS[key], lang) for key in out}
     helps = {key: t(HELP[key], lang) for key in out if key in HELP}
     common = {key: str(out[key].iloc[0]) for key in SAID_ONCE if key in out and key not in shown and len(out)}
