@@ -77,3 +77,10 @@ def test_a_rate_above_an_estimated_peak_is_marked_and_explained_as_a_low_estimat
     assert set(table.frame["pct_of_peak"]) == {"113% " + tables.OVER_PEAK_MARK}
     assert t("mark_over_peak", "ko", mark=tables.OVER_PEAK_MARK) in table.marks
     assert takeaways.throughput(cpu).key == "tk_throughput_over"
+
+
+def test_a_bundled_reference_machine_is_named_in_the_page_language():
+    rows = reference_rows()
+    machines = set(tables.for_people(rows, "ko").frame["machine"])
+    assert any(name.startswith(t("prov_reference", "ko") + ": ") for name in machines), machines
+    assert not any(name.startswith("reference:") for name in machines)

@@ -188,6 +188,16 @@ def label_text(label: str, lang: str) -> str:
     return label
 
 
+def machine_text(machine: str, lang: str) -> str:
+    """A machine's name as the data gives it, with dlenv's own "reference:" prefix (the bundled
+    sets, ``dlenv.data.reference.MACHINE_PREFIX``) in ``lang``."""
+    from dlenv.data.reference import MACHINE_PREFIX
+
+    if machine.startswith(MACHINE_PREFIX):
+        return f"{t('prov_reference', lang)}: {machine[len(MACHINE_PREFIX):].strip()}"
+    return machine
+
+
 def word(kind: str, value: object, lang: str) -> str:
     """A cell that is a word (a timing, a provenance, what limits a prediction, where a peak
     figure comes from) in ``lang``; the value itself when no translation is known."""
@@ -213,6 +223,8 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
     for key in ("machine", "device", "backend", "device_name"):
         if key in df:
             out[key] = df[key].where(df[key].notna(), "").astype(str)
+    if "machine" in out:
+        out["machine"] = [machine_text(name, lang) for name in out["machine"]]
     if "dtype" in df:
         out["dtype"] = [dtype_label(row) for row in rows]
     for key in ("timing", "provenance", "model_bound"):
