@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dlenv.charts import decade_axis, device_colour
+from dlenv.takeaways import number, times
 from dlenv.vocab import TIMED_PROVENANCES
 
 # Throughput per workload: the column and its unit (dlenv.measure.execute.result_record writes them).
@@ -59,6 +60,21 @@ def board(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
     best["times_median"] = best["value"] / median
     best["rank"] = range(1, len(best) + 1)
     return best[[*BOARD_COLUMNS, "workload", "dtype", *(c for c in best.columns if c.startswith("param_"))]]
+
+
+def value_text(value: object) -> str:
+    """A throughput for people, in any language: 3 significant figures with thousands separators
+    ("1,190", "56.8", "0.0328"), never an exponent; "" when missing."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return ""
+    return number(float(value))
+
+
+def ratio_text(value: object) -> str:
+    """A ratio to the median laptop for people: "2.4×", "12×", "1,190×"; "" when missing."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return ""
+    return f"{times(float(value))}×"
 
 
 def median_laptop(table: pd.DataFrame) -> float | None:
@@ -123,7 +139,7 @@ def figure(table: pd.DataFrame, lines: pd.DataFrame, environments: Mapping[int, 
     labels = [f"{html.escape(str(m))} · {html.escape(str(d))}" for m, d in zip(table["machine"], table["device_name"],
                                                                               strict=True)]
     hovers = [environment_text(environments.get(int(row["environment_id"])), row, words)
-              + f"<br>{html.escape(str(row['label']))}: {row['value']:,.4g} {unit}"
+              + f"<br>{html.escape(str(row['label']))}: {value_text(row['value'])} {unit}"
               + f"<br>{html.escape(names.get(row['provenance'], row['provenance']))}"
               for row in table.to_dict("records")]
     fig = go.Figure(go.Bar(

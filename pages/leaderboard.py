@@ -1,7 +1,5 @@
 """Leaderboard: every machine of the class side by side for one workload, and the teacher's moderation."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -27,8 +25,24 @@ except StoreError as exc:
 st.caption(t("lb_intro", lang))
 
 
-def ratio_text(value: float) -> str:
-    return "" if value is None or not math.isfinite(value) else f"× {value:,.3g}"
+# Every column's width (px): the board's last column fits a 1280 px window with the sidebar open
+# (818 px; tests/test_browser_classroom.py measures it). Text with no bound (a machine's or a CPU's
+# full name, a nickname, a shape) ends in "…" there; the chart's hover has it whole.
+WIDTHS = {"lb_col_rank": 45, "col_machine": 95, "col_device_name": 105, "lb_col_best": 100, "lb_col_times": 105,
+          "lb_col_what": 110, "col_provenance": 100, "lb_col_nickname": 72, "lb_col_date": 84}
+
+
+def what_text(row: dict) -> str:
+    """Where the best row was measured, for a board already of one workload and data type: its
+    size and backend ("4096 · jax"; "512×256 · 256×1024 · torch"), the workload's name and data
+    type left out (the page's choices say them); a label of another shape is kept whole."""
+    text = workload_text(row, lang)
+    name = t(f"wl_{row['workload']}", lang) if f"wl_{row['workload']}" in TEXT else str(row["workload"])
+    dtype = f" {row['dtype']}"
+    if text.startswith(f"{name} ") and text.endswith(dtype) and len(text) > len(name) + len(dtype) + 1:
+        text = text[len(name) + 1:-len(dtype)]
+    backend = row.get("backend")
+    return text + (f" · {backend}" if isinstance(backend, str) and backend else "")
 
 
 def people_table(table: pd.DataFrame, lines: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -39,10 +53,9 @@ def people_table(table: pd.DataFrame, lines: pd.DataFrame, unit: str) -> pd.Data
         t("lb_col_rank", lang): table["rank"].astype(str),
         t("col_machine", lang): table["machine"],
         t("col_device_name", lang): table["device_name"],
-        t("lb_col_best", lang, unit=unit): [f"{value:,.4g}" for value in table["value"]],
-        t("lb_col_times", lang): [ratio_text(value) for value in table["times_median"]],
-        t("col_label", lang): [workload_text(row, lang) for row in table.to_dict("records")],
-        t("col_backend", lang): table["backend"].fillna(""),
+        t("lb_col_best", lang, unit=unit): [lb.value_text(value) for value in table["value"]],
+        t("lb_col_times", lang): [lb.ratio_text(value) for value in table["times_median"]],
+        t("lb_col_what", lang): [what_text(row) for row in table.to_dict("records")],
         t("col_provenance", lang): table["provenance"].map(lambda kind: names.get(kind, kind)),
         t("lb_col_nickname", lang): table["added_by"].fillna(""),
         t("lb_col_date", lang): table["measured_at"].dt.strftime("%Y-%m-%d"),
@@ -52,9 +65,9 @@ def people_table(table: pd.DataFrame, lines: pd.DataFrame, unit: str) -> pd.Data
     extra = pd.DataFrame({
         t("lb_col_rank", lang): "-", t("col_machine", lang): t("lb_reference_row", lang),
         t("col_device_name", lang): lines["card"],
-        t("lb_col_best", lang, unit=unit): [f"{value:,.4g}" for value in lines["value"]],
-        t("lb_col_times", lang): [ratio_text(value / median) if median else "" for value in lines["value"]],
-        t("col_label", lang): "", t("col_backend", lang): "",
+        t("lb_col_best", lang, unit=unit): [lb.value_text(value) for value in lines["value"]],
+        t("lb_col_times", lang): [lb.ratio_text(value / median) if median else "" for value in lines["value"]],
+        t("lb_col_what", lang): "",
         t("col_provenance", lang): lines["provenance"].map(lambda kind: names.get(kind, kind)),
         t("lb_col_nickname", lang): "", t("lb_col_date", lang): "",
     })
@@ -88,14 +101,16 @@ else:
         lines = lb.reference_lines(table, frame, workload, dtype, cards)
         median = lb.median_laptop(table)
         st.caption(t("lb_summary", lang, machines=table["machine"].nunique(), results=total,
-                     median=f"{median:,.4g} {unit}" if median else "-"))
+                     median=f"{lb.value_text(median)} {unit}" if median else "-"))
         words = {"added_by": t("lb_col_nickname", lang), "backend": t("col_backend", lang),
                  "median": t("lb_median", lang), "title": t("lb_chart_title", lang, unit=unit),
                  "measured_at": t("lb_col_date", lang), "python": "Python"}
         environments = db.environments(table["environment_id"])
         st.plotly_chart(lb.figure(table, lines, environments, unit, words, show.provenance_names(lang)),
                         width="stretch")
-        st.dataframe(people_table(table, lines, unit), hide_index=True)
+        st.dataframe(people_table(table, lines, unit), hide_index=True,
+                     column_config={t(key, lang, unit=unit): st.column_config.TextColumn(width=width)
+                                    for key, width in WIDTHS.items()})
         st.caption(t("lb_how", lang))
 
 classroom.moderation(db, lang)

@@ -130,6 +130,13 @@ def at_rate(n: int, gflops: float, **changes) -> dict:
     return sized(n, median_s=2.0 * n**3 / gflops / 1e9, params={"m": n, "n": n, "k": n}, **changes)
 
 
+@pytest.mark.parametrize(("value", "throughput", "ratio"), [
+    (1190.4, "1,190", "1,190×"), (2.43, "2.43", "2.4×"), (56.84, "56.8", "57×"), (0.03277, "0.0328", "0.033×"),
+    (123456.0, "123,000", "123,456×"), (99.96, "100", "100×"), (float("nan"), "", ""), (None, "", "")])
+def test_board_numbers_read_as_people_write_them(value, throughput, ratio):
+    assert lb.value_text(value) == throughput and lb.ratio_text(value) == ratio
+
+
 def test_the_database_ranks_the_same_board_as_pandas(db):
     for machine, speed in (("a", 1.0), ("b", 3.0), ("c", 2.0)):
         rows = [at_rate(n, speed * n, measured_at=f"2026-11-{10 + n // 64:02d}T00:00:00Z") for n in (64, 128, 256)]
@@ -389,7 +396,12 @@ def test_the_leaderboard_draws_published_and_predicted_gpus_as_lines_not_ranks(c
     at = open_page("leaderboard")
     board = at.dataframe[0].value
     assert board["Rank"].tolist()[0] == "1" and set(board["Rank"].tolist()[1:]) == {"-"}
-    assert {"H100 SXM", "T4"} <= set(board["Device name"]) and board["× the median laptop"].iloc[0] == "× 1"
+    assert {"H100 SXM", "T4"} <= set(board["Device name"]) and board["× median laptop"].iloc[0] == "1×"
+    # For people: 3 significant figures with separators and "2.4×", never "2.15e+03" (the newcomer trial).
+    assert board["Best (GFLOP/s)"].iloc[0] == "2,150" and board["Size · backend"].iloc[0] == "2048 · jax"
+    cells = board[["Best (GFLOP/s)", "× median laptop"]].to_numpy().ravel().tolist()
+    assert all(cell and "e+" not in cell and "e-" not in cell for cell in cells)
+    assert all(cell.endswith("×") for cell in board["× median laptop"]) and "2,150 GFLOP/s" in at.caption[1].value
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert len(figure["data"]) == 1 and len(figure["data"][0]["y"]) == 1  # one bar: the class's one machine
     notes = [shape.get("text", "") for shape in figure["layout"].get("annotations", [])]
@@ -421,6 +433,9 @@ def test_the_leaderboard_and_moderation_have_no_english_words_in_korean(tmp_path
     upload(at, "mine.json", make_doc([at_rate(n, 20.0 * n) for n in (256, 1024)], machine="민지 노트북"))
     at.switch_page("pages/leaderboard.py").run()
     assert at.get("plotly_chart") and len(at.dataframe) == 2  # the board and the moderation list
+    board = at.dataframe[0].value
+    assert board[t("lb_col_best", "ko", unit="GFLOP/s")].tolist()[:1] == ["20,500"]  # 20.0 x 1024, 3 figures
+    assert all(cell.endswith("×") and "e+" not in cell for cell in board[t("lb_col_times", "ko")] if cell)
     assert offenders(at, [*names_from_data(), "민지 노트북", "민지"]) == []
     st.cache_resource.clear()
 
