@@ -34,7 +34,9 @@ EN = "en"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from start_server(tmp_path_factory, DLENV_QUEUE_TOTAL="2", DLENV_QUEUE_PER_SESSION="1")
+    # A save waits 3 s, not 30, for a lock another program holds (the locked-database test).
+    yield from start_server(tmp_path_factory, DLENV_QUEUE_TOTAL="2", DLENV_QUEUE_PER_SESSION="1",
+                            DLENV_DB_BUSY_TIMEOUT_S="3")
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,7 @@ def test_a_locked_database_refuses_a_save_clearly_and_loses_nothing(server, brow
     page = open_app(browser, server)
     go(page, t("page_results", EN))
     lock = sqlite3.connect(server.data_dir / SQLITE_FILE, isolation_level=None)
-    lock.execute("BEGIN EXCLUSIVE")  # another program holds the write lock past the 30 s busy timeout
+    lock.execute("BEGIN EXCLUSIVE")  # another program holds the write lock past the busy timeout (3 s here)
     try:
         press(page, t("res_reference", EN), RUN_TIMEOUT_MS)
         assert any("Not saved, the save was rolled back" in e and "locked" in e for e in errors(page)), errors(page)

@@ -197,6 +197,12 @@ def test_unwritable_sqlite_path_is_a_store_error_saying_what_to_check():
         Store("sqlite:////dev/null/not-a-folder/dlenv.sqlite")
 
 
+def test_a_busy_timeout_that_is_not_a_number_of_seconds_is_a_store_error_naming_the_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLENV_DB_BUSY_TIMEOUT_S", "soon")
+    with pytest.raises(StoreError, match="DLENV_DB_BUSY_TIMEOUT_S must be a whole number of seconds >= 1, got 'soon'"):
+        Store(f"sqlite:///{tmp_path / 'dlenv.sqlite'}")
+
+
 def test_unreachable_server_error_hides_the_password():
     with pytest.raises(StoreError) as caught:
         Store("postgresql://dlenv:s3cret-pw@127.0.0.1:1/dlenv?connect_timeout=5")

@@ -4,9 +4,10 @@ With no configuration the database is a SQLite file in the data folder (``DLENV_
 or ``<repo>/data``). ``DLENV_DATABASE_URL`` points at any SQLite or PostgreSQL database
 instead (``postgresql://user:password@host/db``): how a class shares one leaderboard.
 
-SQLite runs in WAL mode with a 30 s busy timeout and takes its write lock at the start of a
-write transaction (``BEGIN IMMEDIATE``, on connections with the ``dlenv_write`` execution
-option), so a writer waits its turn instead of failing with "database is locked" halfway.
+SQLite runs in WAL mode with a busy timeout (30 s unless ``DLENV_DB_BUSY_TIMEOUT_S`` says) and
+takes its write lock at the start of a write transaction (``BEGIN IMMEDIATE``, on connections
+with the ``dlenv_write`` execution option), so a writer waits its turn instead of failing with
+"database is locked" halfway.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
 SQLITE_FILE = "dlenv.sqlite"
-BUSY_TIMEOUT_S = 30
+BUSY_TIMEOUT_S = 30  # how long a write waits for another program's lock, unless DLENV_DB_BUSY_TIMEOUT_S says
+
+
+def busy_timeout_s() -> int:
+    """Seconds a SQLite write waits for another program's write lock before it is refused."""
+    value = os.environ.get("DLENV_DB_BUSY_TIMEOUT_S", str(BUSY_TIMEOUT_S))
+    if not value.isdigit() or int(value) < 1:
+        raise StoreError(f"DLENV_DB_BUSY_TIMEOUT_S must be a whole number of seconds >= 1, got {value!r}")
+    return int(value)
 _REPO = Path(__file__).resolve().parents[2]
 
 
@@ -109,7 +118,7 @@ def _sqlite_engine(url: URL) -> Engine:
         except OSError:
             pass
     engine = sa.create_engine(url, json_serializer=canonical_json, hide_parameters=True,
-                              connect_args=_defaults(url, timeout=BUSY_TIMEOUT_S))
+                              connect_args=_defaults(url, timeout=busy_timeout_s()))
     sa.event.listen(engine, "connect", _sqlite_on_connect)
     sa.event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -120,7 +129,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # emits BEGIN itself.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_s() * 1000}")
     # WAL: readers never block the writer nor the other way round; persistent in the file.
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
