@@ -7,9 +7,11 @@ one is here or can be fetched, and in a worker the download (with progress) and 
   and what the tests use.
 * ``mnist``, ``fashion_mnist``: 70,000 28x28 grey images (values 0-255) each, from the files
   ``keras.datasets`` downloads (same addresses and, for MNIST, the same SHA-256; read in
-  keras/src/datasets/mnist.py and fashion_mnist.py of Keras 3.15.1). They are cached in
-  ``DLENV_DATASETS`` (default ``~/.keras/datasets``, where ``keras.datasets`` keeps them, so a
-  copy already downloaded by Keras is found) and downloaded once, outside any timing, from
+  keras/src/datasets/mnist.py and fashion_mnist.py of Keras 3.15.1, whose documentation gives
+  60,000 training and 10,000 test images of 28x28 uint8 for both; tests/test_training.py reads
+  the installed Keras's files again). They are cached in ``DLENV_DATASETS``, else where
+  ``keras.datasets`` keeps them (``$KERAS_HOME/datasets``, default ``~/.keras/datasets``), so
+  a copy already downloaded by Keras is found, and downloaded once, outside any timing, from
   ``DLENV_DATASETS_URL`` if set (a mirror holding the same file names).
 
 Every dataset is split the same way each time (``SPLIT_SEED``), whatever the training's seed,
@@ -95,7 +97,8 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             _KERAS_BASE + "mnist.npz (as keras.datasets.mnist)", "",
             (("mnist.npz", 11490434, "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"),)),
     Dataset("fashion_mnist", "Fashion-MNIST", 55000, 5000, 10000, (28, 28, 1), 10, 255.0,
-            _KERAS_BASE + " (as keras.datasets.fashion_mnist)", "fashion-mnist",
+            _KERAS_BASE + "{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (as keras.datasets.fashion_mnist)",
+            "fashion-mnist",
             (("train-labels-idx1-ubyte.gz", 29515, ""), ("train-images-idx3-ubyte.gz", 26421880, ""),
              ("t10k-labels-idx1-ubyte.gz", 5148, ""), ("t10k-images-idx3-ubyte.gz", 4422102, ""))),
 )}
@@ -103,8 +106,12 @@ assert tuple(DATASETS) == _NAMES, "dlenv.vocab.DATASETS and dlenv.measure.datase
 
 
 def cache_dir() -> Path:
-    """Where downloaded datasets live: ``DLENV_DATASETS``, else Keras's own ``~/.keras/datasets``."""
-    return Path(os.environ.get("DLENV_DATASETS") or Path.home() / ".keras" / "datasets")
+    """Where downloaded datasets live: ``DLENV_DATASETS``, else Keras's own cache
+    (``$KERAS_HOME/datasets``, default ``~/.keras/datasets``, as ``keras.utils.get_file``)."""
+    if os.environ.get("DLENV_DATASETS"):
+        return Path(os.environ["DLENV_DATASETS"])
+    keras_home = os.environ.get("KERAS_HOME")
+    return (Path(keras_home) if keras_home else Path.home() / ".keras") / "datasets"
 
 
 def _path(info: Dataset, name: str) -> Path:
