@@ -449,3 +449,15 @@ def test_an_unusable_cap_is_named_and_closes_writing_without_breaking_the_pages(
     assert not at.exception and stored(class_app) == 0
     at.switch_page("pages/leaderboard.py").run()
     assert not at.exception and at.title[0].value == t("lb_title", "en")
+
+
+def test_the_readme_says_in_both_languages_that_the_caps_are_per_browser_session():
+    """The caps are per browser session: the Cloud section must not promise more (a new tab starts over)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**A class leaderboard people can trust"):readme.index("## Command line")]
+    english, korean = section.split("**교사용 안내")
+    assert "The caps count per browser session" in english and "a new tab" in english
+    assert "not a student who wants to get" in english
+    assert "이 제한은 브라우저 세션마다 세며" in korean and "새 탭" in korean and "막지 못합니다" in korean
+    for text in (english, korean):
+        assert "DLENV_UPLOADS_PER_HOUR" in text and "DLENV_MAX_RESULTS_PER_UPLOAD" in text
