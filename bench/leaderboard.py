@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from synthetic import median_time, timed
 
 from dlenv import leaderboard as lb
 from dlenv.data import results
@@ -52,20 +52,13 @@ def result(student: int, i: int) -> dict:
     n = SIZES[i % len(SIZES)]
     speed = (2.0e12 if device == "gpu:0" else 5.0e10 * (1 + student % 7)) * (0.6 + 0.4 * (i % 13) / 12)
     flops = 2.0 * n**3
-    median = flops / speed
-    samples = [median * f for f in (0.98, 0.99, 1.0, 1.01, 1.02)]
     when = datetime(2026, 11, 1, tzinfo=timezone.utc) + timedelta(days=i % 10, minutes=student * 3 + i)
-    return {
-        "workload": "matmul", "params": {"m": n, "n": n, "k": n}, "label": f"matmul {n} float32",
-        "provenance": "imported" if colab else "measured", "backend": BACKENDS[(i // 5) % 3], "device": device,
-        "device_name": "Tesla T4" if device == "gpu:0" else f"Laptop CPU model {student % 7}",
-        "dtype": "float32", "timing": "synced", "median_s": median, "iqr_s": median * 0.02, "q1_s": median * 0.99,
-        "q3_s": median * 1.01, "min_s": samples[0], "mean_s": median, "n_samples": 5, "calls_per_sample": 3,
-        "samples_s": samples, "first_call_s": 0.3, "noisy": False, "flops": flops, "bytes": 12.0 * n * n,
-        "gflops": flops / median / 1e9, "gbps": 12.0 * n * n / median / 1e9, "peak_gflops": 1000.0,
-        "peak_source": "estimate", "pct_of_peak": 50.0, "measured_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "run": i,  # an extra field: keeps each repeat a distinct result
-    }
+    return timed(flops / speed, flops, 12.0 * n * n, when, workload="matmul", params={"m": n, "n": n, "k": n},
+                 label=f"matmul {n} float32", provenance="imported" if colab else "measured",
+                 backend=BACKENDS[(i // 5) % 3], device=device,
+                 device_name="Tesla T4" if device == "gpu:0" else f"Laptop CPU model {student % 7}",
+                 dtype="float32", peak_gflops=1000.0,
+                 run=i)  # an extra field: keeps each repeat a distinct result
 
 
 def document(student: int) -> dict:
@@ -83,16 +76,6 @@ def fill(url: str) -> None:
         assert db.count() == STUDENTS * PER_STUDENT, db.count()
 
 
-def median_time(call: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
-    call()  # warm-up: imports, caches, the database's pages
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
-
-
 def page_time(lang: str, repeats: int = 5) -> tuple[float, list[float]]:
     """The Leaderboard page's script run under AppTest, after the app's first run."""
     from streamlit.testing.v1 import AppTest
@@ -107,7 +90,7 @@ def page_time(lang: str, repeats: int = 5) -> tuple[float, list[float]]:
         assert not at.exception, [e.value for e in at.exception]
         assert at.dataframe and len(at.dataframe[0].value) >= STUDENTS, "the board did not render"
 
-    return median_time(run, repeats)
+    return median_time(run, repeats, warm_up=True)
 
 
 def main() -> None:
@@ -123,7 +106,7 @@ def main() -> None:
             return db.best("gflops", workload="matmul", dtype="float32", provenance=list(TIMED_PROVENANCES))
 
         frame, total = query()
-        median, times = median_time(query, 10)
+        median, times = median_time(query, 10, warm_up=True)
         print(f"1. Store.best: {len(frame)} best of {total} rows, median {median * 1e3:.0f} ms "
               f"({', '.join(f'{x * 1e3:.0f}' for x in times)})")
 
@@ -132,7 +115,7 @@ def main() -> None:
             return lb.board(every, "matmul")
 
         assert load_all()["id"].tolist() == lb.board(frame, "matmul")["id"].tolist()  # the same board
-        median, times = median_time(load_all, 10)
+        median, times = median_time(load_all, 10, warm_up=True)
         print(f"   (all 6,000 rows with Store.results + board in pandas: median {median * 1e3:.0f} ms)")
 
         def build():
@@ -141,7 +124,7 @@ def main() -> None:
             return lb.figure(table, lines, db.environments(table["environment_id"]), "GFLOP/s"), table
 
         _, table = build()
-        median, times = median_time(build, 10)
+        median, times = median_time(build, 10, warm_up=True)
         print(f"2. board + lines + figure: {len(table)} rows, median {median * 1e3:.0f} ms "
               f"({', '.join(f'{x * 1e3:.0f}' for x in times)})")
     for lang in ("en", "ko"):

@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -30,6 +29,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from synthetic import median_time, timed
 
 from dlenv.data import database, results
 from dlenv.data.store import Store
@@ -48,20 +49,12 @@ def result(i: int, machine: int) -> dict:
     workload = list(WORKLOADS)[i % 4]
     device = ("cpu:0", "gpu:0")[(i // 4) % 2]
     median = 1e-4 * (1 + i % 997) * (1 if device == "cpu:0" else 0.1)
-    samples = [median * factor for factor in (0.98, 0.99, 1.0, 1.01, 1.02)]
     flops = 2.0e9 * (1 + i % 50)
     when = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=7 * i + machine)
-    return {
-        "workload": workload, "params": WORKLOADS[workload](i), "label": f"{workload} #{i}",
-        "backend": ("tensorflow", "jax", "torch")[(i // 8) % 3], "device": device,
-        "device_name": "AMD EPYC" if device == "cpu:0" else "NVIDIA H100 80GB HBM3",
-        "dtype": ("float32", "bfloat16")[(i // 24) % 2], "timing": "synced",
-        "median_s": median, "iqr_s": median * 0.02, "q1_s": median * 0.99, "q3_s": median * 1.01,
-        "min_s": samples[0], "mean_s": median, "n_samples": 5, "calls_per_sample": 3, "samples_s": samples,
-        "first_call_s": 0.3 + machine, "noisy": False, "flops": flops, "bytes": flops / 100,
-        "gflops": flops / median / 1e9, "gbps": flops / 100 / median / 1e9, "peak_gflops": 156.0,
-        "peak_source": "estimate", "pct_of_peak": 50.0, "measured_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
+    return timed(median, flops, flops / 100, when, workload=workload, params=WORKLOADS[workload](i),
+                 label=f"{workload} #{i}", backend=("tensorflow", "jax", "torch")[(i // 8) % 3], device=device,
+                 device_name="AMD EPYC" if device == "cpu:0" else "NVIDIA H100 80GB HBM3",
+                 dtype=("float32", "bfloat16")[(i // 24) % 2], first_call_s=0.3 + machine)
 
 
 def document(machine: int, count: int = 10_000) -> dict:
@@ -97,15 +90,6 @@ def speedup(engine: sa.Engine, fast: str, slow: str) -> pd.DataFrame:
     pairs = best[best["device"] == fast].merge(best[best["device"] == slow], on=keys, suffixes=("_fast", "_slow"))
     pairs["speedup"] = pairs["median_s_slow"] / pairs["median_s_fast"]
     return pairs
-
-
-def median_time(call: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
 
 
 def bench_import(folder: Path) -> None:
