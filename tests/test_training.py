@@ -6,7 +6,9 @@ The trainings run through the CLI in fresh interpreters (``run_dlenv``), as a st
 the refusals call ``dlenv.cli.main`` in this process, since they are refused before a worker starts.
 """
 
+import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -136,3 +138,40 @@ def test_a_missing_dataset_is_found_before_anything_runs(tmp_path, monkeypatch):
     assert datasets.cached("digits") and not datasets.cached("mnist")
     assert "no network" in datasets.availability_problem("fashion_mnist")
     assert datasets.availability_problem("digits") is None
+
+
+def test_mnist_and_fashion_mnist_facts_are_those_keras_documents():
+    # The installed Keras's own files, read as text (importing Keras here would take seconds).
+    keras_dir = Path(importlib.util.find_spec("keras").submodule_search_locations[0]) / "src" / "datasets"
+    for name in ("mnist", "fashion_mnist"):
+        source, info = (keras_dir / f"{name}.py").read_text(), datasets.DATASETS[name]
+        assert "x_train.shape == (60000, 28, 28)" in source and "x_test.shape == (10000, 28, 28)" in source
+        assert "`uint8` NumPy array of grayscale image data" in source
+        assert (info.train + info.val, info.test, info.shape, info.scale) == (60000, 10000, (28, 28, 1), 255.0)
+        assert datasets._KERAS_BASE in source
+        for file, _, sha256 in info.files:
+            assert f'"{file}"' in source or f"{{origin_folder}}{file}" in source, (name, file)
+            assert sha256 in source
+    assert 'os.path.join("datasets", "fashion-mnist")' in (keras_dir / "fashion_mnist.py").read_text()
+
+
+def test_no_network_for_mnist_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    # The real path: keras.datasets' own server and Keras's cache, pointed at an empty folder.
+    for name in ("DLENV_DATASETS", "DLENV_DATASETS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    if datasets.reachable(2.0):
+        pytest.skip("the network reaches the datasets' server here: no 'no network' to see")
+    done = run_dlenv("run", "train", "--dataset", "mnist", "--epochs", "1", "--out", str(tmp_path / "t.json"),
+                     timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("dlenv: error: mnist is not downloaded yet and there is no network")
+    assert done.stderr.count("\n") == 1 and str(tmp_path / "datasets") in done.stderr
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_the_cnn_reaches_090_on_the_digits_in_3_epochs(tmp_path):
+    # The done-when command with --model cnn (batch 32, width 128): Adam warmed up to a larger
+    # rate (dlenv.measure.training.CNN_PEAK_RATE); at the MLP's constant rate it stopped at 0.66.
+    (run,) = train(tmp_path, "cnn", "--model", "cnn", "--batch", "32", "--backend", "tensorflow")["results"]
+    assert run["params"]["model"] == "cnn" and run["test_accuracy"] >= 0.90, run["test_accuracy"]
