@@ -68,6 +68,21 @@ TITLE_FONT = {"size": 20}
 _SIZE_TICK_GAP = 1.6
 
 
+# Runs told apart by colour alone (a training's runs on one page): Okabe-Ito, colour-blind-safe.
+RUN_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#999999")
+
+
+def run_colour(index: int) -> str:
+    """The colour of the ``index``-th run of a page, the same on every chart of that page."""
+    return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+def linear_layout(fig: go.Figure, x: str, y: str, legend: str = "", title: str = "") -> go.Figure:
+    """The shared look (projector fonts, the legend below the plot) on linear axes: charts of
+    epochs or counts, such as the Training page's."""
+    return _layout(fig, title, x, y, log_x=False, log_y=False, legend=legend)
+
+
 def word(names: dict[str, str] | None, key: str) -> str:
     """``names[key]`` or the English default."""
     return (names or {}).get(key) or WORDS[key]

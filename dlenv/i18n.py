@@ -1213,8 +1213,14 @@ TEXT: dict[str, dict[str, str]] = {
                      "ko": "같은 시드는 같은 컴퓨터와 백엔드에서 같은 정확도를 다시 냅니다."},
     "tr_precision": {"en": "Precision", "ko": "정밀도"},
     "tr_prec_float32": {"en": "float32", "ko": "float32"},
-    "tr_prec_mixed_float16": {"en": "mixed float16", "ko": "혼합 float16"},
-    "tr_prec_mixed_bfloat16": {"en": "mixed bfloat16", "ko": "혼합 bfloat16"},
+    "tr_prec_mixed_float16": {"en": "mixed_float16", "ko": "mixed_float16"},
+    "tr_prec_mixed_bfloat16": {"en": "mixed_bfloat16", "ko": "mixed_bfloat16"},
+    "tr_precision_help": {"en": "Keras dtype policies. float32: weights and computation in float32. mixed_float16 "
+                                "and mixed_bfloat16 (mixed precision): weights kept in float32, layers compute in "
+                                "float16 or bfloat16.",
+                          "ko": "Keras 자료형 정책입니다. float32: 가중치와 계산 모두 float32. mixed_float16과 "
+                                "mixed_bfloat16(혼합 정밀도): 가중치는 float32로 두고 층의 계산은 float16이나 "
+                                "bfloat16으로 합니다."},
     "tr_pipeline": {"en": "Input pipeline", "ko": "입력 파이프라인"},
     "tr_pipe_arrays": {"en": "arrays in memory", "ko": "메모리의 배열"},
     "tr_pipe_streamed": {"en": "streamed, no prefetch", "ko": "스트리밍, 미리 준비 없음"},

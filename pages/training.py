@@ -44,7 +44,7 @@ if comparing != "pipelines":
 if comparing != "precisions":
     precisions = [right.selectbox(t("tr_precision", lang), list(TRAIN_PRECISIONS),
                                   format_func=lambda p: t(f"tr_prec_{p}", lang), key="tr_precision",
-                                  persist_state="session")]
+                                  persist_state="session", help=t("tr_precision_help", lang))]
 seed = right.number_input(t("tr_seed", lang), 0, 2**31 - 1, 0, key="tr_seed", help=t("tr_seed_help", lang))
 
 request, problem, specs = None, None, []
@@ -98,7 +98,7 @@ else:
         st.write(sentence)
     st.subheader(t("tr_epochs_table", lang))
     st.dataframe(view.epochs_table(runs, lang), hide_index=True)
-    show.table(show.frame(doc), lang)
+    show.table(view.results_frame(doc), lang)  # a training's dtype as its policy (mixed_float16)
 
 if specs:
     st.subheader(t("tr_mp_title", lang))

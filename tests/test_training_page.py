@@ -5,6 +5,7 @@ AppTest runs the app in this process; its shared Runner (``st.cache_resource``) 
 worker, shut down by the module fixture. A Korean run after the English one reuses the warm worker.
 """
 
+import json
 import os
 
 import pytest
@@ -13,18 +14,24 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import t
+from dlenv.ui import tables
 from dlenv.ui import training as training_ui
+from dlenv.vocab import PIPELINES
 
 TIMEOUT = 180
 
 
 @pytest.fixture(scope="module", autouse=True)
 def shared_runner(tmp_path_factory):
-    # A store of our own; a parameter cap to be refused; a datasets folder without MNIST in it.
-    saved = {key: os.environ.get(key) for key in ("DLENV_DATA_DIR", "DLENV_MAX_PARAMS", "DLENV_DATASETS")}
+    # A store of our own; a parameter cap to be refused; Keras's cache (KERAS_HOME) an empty
+    # folder and keras.datasets' own server: the real "no network" path, without MNIST here.
+    keys = ("DLENV_DATA_DIR", "DLENV_MAX_PARAMS", "DLENV_DATASETS", "DLENV_DATASETS_URL", "KERAS_HOME")
+    saved = {key: os.environ.get(key) for key in keys}
     os.environ["DLENV_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     os.environ["DLENV_MAX_PARAMS"] = "100000"
-    os.environ["DLENV_DATASETS"] = str(tmp_path_factory.mktemp("datasets"))
+    os.environ.pop("DLENV_DATASETS", None)
+    os.environ.pop("DLENV_DATASETS_URL", None)
+    os.environ["KERAS_HOME"] = str(tmp_path_factory.mktemp("keras_home"))
     st.cache_resource.clear()  # a runner made with other limits is shut down
     yield
     from dlenv.ui.state import runner
@@ -60,27 +67,59 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_a_digits_training_draws_its_curves_times_and_tables(lang):
+def chart_runs(chart) -> dict[str, set[str]]:
+    """A Plotly chart's runs (each trace's ``meta.run``) and the colours each is drawn in."""
+    colours: dict[str, set[str]] = {}
+    for trace in json.loads(chart.proto.spec)["data"]:
+        colour = (trace.get("line") or {}).get("color") or (trace.get("marker") or {}).get("color")
+        colours.setdefault(trace["meta"]["run"], set()).add(colour)
+    return colours
+
+
+# English compares the three precisions, Korean the three input pipelines: runs that differ in
+# that alone must each have their own name and one colour on every chart.
+@pytest.mark.parametrize(("lang", "comparing"), [("en", "precisions"), ("ko", "pipelines")])
+def test_a_digits_training_draws_its_curves_times_and_tables(lang, comparing):
     at = open_training(lang)
     assert at.title[0].value == t("tr_title", lang)
     at.slider(key="tr_epochs").set_value(2)
     at.select_slider(key="tr_batch").set_value(64)
+    at.radio(key="tr_compare").set_value(comparing).run()
     at = train(at, lang)
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     doc = at.session_state["results"][-1]["doc"]  # kept for the Results page like every measurement
-    (run,) = doc["results"]
-    assert run["workload"] == "train" and len(run["epoch_s"]) == 2 and run["test_accuracy"] > 0.5
+    runs = doc["results"]
+    assert len(runs) == 3 and not doc["errors"]
+    for run in runs:
+        assert run["workload"] == "train" and len(run["epoch_s"]) == 2 and run["test_accuracy"] > 0.5
     shown = texts(at)
     for key in ("tr_curves", "tr_times", "tr_epochs_table", "table"):
         assert t(key, lang) in shown
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[t("tr_test_accuracy", lang)] == f"{run['test_accuracy']:.3f}"
-    charts = at.get("plotly_chart")
-    assert len(charts) >= 2  # the loss/accuracy curves and the epoch times
+    best = max(run["test_accuracy"] for run in runs)
+    assert metrics[t("tr_test_accuracy", lang)] == f"{best:.3f}"
+    names = training_ui.run_names(runs, lang)
+    assert len(set(names)) == 3
+    if comparing == "precisions":  # the policy, never the compute dtype alone
+        assert {run["precision_policy"] for run in runs} == {"float32", "mixed_float16", "mixed_bfloat16"}
+        assert {name.split(" · ")[-1] for name in names} == {"float32", "mixed_float16", "mixed_bfloat16"}
+    else:
+        assert {name.split(" · ")[-1] for name in names} == {t(f"tr_pipe_{p}", lang) for p in PIPELINES}
+    curves, times = at.get("plotly_chart")[:2]  # the loss/accuracy curves and the epoch times
+    drawn = chart_runs(curves)
+    assert set(drawn) == set(names) and all(len(colours) == 1 for colours in drawn.values())
+    assert chart_runs(times) == drawn  # each run in one colour on both charts
+    assert len({frozenset(colours) for colours in drawn.values()}) == 3
     epochs = at.dataframe[0].value
-    assert list(epochs[t("tr_col_epoch", lang)]) == [1, 2]
+    assert list(epochs[t("tr_col_epoch", lang)]) == [1, 2] * 3
+    assert set(epochs[t("tr_col_run", lang)]) == set(names)
     assert t("tr_col_val_accuracy", lang) in epochs.columns
+    results = at.dataframe[1].value  # the results table: one distinct row per run
+    assert len(results) == 3 and results["label"].nunique() == 3
+    people = tables.for_people(training_ui.results_frame(doc), lang)
+    dtypes = set(people.frame["dtype"])
+    assert dtypes == ({"float32", "mixed_float16", "mixed_bfloat16"} if comparing == "precisions" else {"float32"})
+    assert "float16" not in dtypes and people.frame["label"].nunique() == 3
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

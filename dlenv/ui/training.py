@@ -10,6 +10,8 @@ runner hands back, or, while it trains, from the worker's last progress event (i
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,14 +19,17 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from dlenv import charts
 from dlenv.i18n import t
 from dlenv.measure import datasets, training
 from dlenv.measure.predict import PredictError
 from dlenv.measure.workloads import Train
 from dlenv.serve.limits import Limits, largest_fitting
 from dlenv.serve.runner import Job
+from dlenv.ui import show
 from dlenv.ui.jobs import POLL_S
 from dlenv.ui.tables import time_text
+from dlenv.vocab import TRAIN_PRECISIONS
 
 LIVE_CHART_KEY = "training_live_chart"
 
@@ -62,11 +67,56 @@ def dataset_sizes(name: str, lang: str) -> str:
              shape="×".join(map(str, info.shape[:2])), classes=info.classes)
 
 
+def policy_of(run: Mapping[str, Any]) -> str:
+    """A training's Keras dtype policy ("float32", "mixed_float16", "mixed_bfloat16"): its
+    ``precision_policy``, else read back from the dtype its layers computed in."""
+    policy = run.get("precision_policy")
+    if isinstance(policy, str) and policy in TRAIN_PRECISIONS:
+        return policy
+    dtype = run.get("dtype") or (run.get("params") or {}).get("dtype")
+    return next((name for name, compute in TRAIN_PRECISIONS.items() if compute == dtype), "float32")
+
+
+def _name_parts(run: Mapping[str, Any], lang: str) -> tuple[str, str, str, str]:
+    """backend, device, input pipeline, precision policy: what tells a page's runs apart."""
+    return (str(run.get("backend") or ""), str(run.get("device") or ""),
+            t(f"tr_pipe_{(run.get('params') or {}).get('pipeline', 'arrays')}", lang),
+            t(f"tr_prec_{policy_of(run)}", lang))
+
+
+def run_names(runs: list[dict[str, Any]], lang: str) -> list[str]:
+    """The runs as every legend and table of the page names them, one distinct name each.
+
+    The backend always; the device, the input pipeline and the precision policy when they differ
+    between the runs (a lone run says its pipeline and precision too). Runs alike in all four
+    (another seed, size or model) are numbered."""
+    parts = [_name_parts(run, lang) for run in runs]
+    differ = {i for i in range(4) if len({p[i] for p in parts}) > 1}
+    keep = sorted({0} | differ | ({2, 3} if len(runs) == 1 else set()))
+    names = [" · ".join(p[i] for i in keep if p[i]) for p in parts]
+    counts = Counter(names)
+    seen: Counter[str] = Counter()
+    for index, name in enumerate(names):
+        if counts[name] > 1:
+            seen[name] += 1
+            names[index] = f"{name} #{seen[name]}"
+    return names
+
+
 def run_name(run: dict[str, Any], lang: str) -> str:
-    """A run as the legends name it: backend, input pipeline and precision."""
-    params = run.get("params", {})
-    return " · ".join([str(run.get("backend") or ""), t(f"tr_pipe_{params.get('pipeline', 'arrays')}", lang),
-                       t(f"tr_prec_{run.get('precision_policy', 'float32')}", lang)])
+    """A lone run's name: backend, input pipeline and precision."""
+    return run_names([run], lang)[0]
+
+
+def results_frame(doc: dict[str, Any]) -> pd.DataFrame:
+    """The results table's frame (``dlenv.ui.show.frame``) with a training's dtype said as its
+    Keras policy: a mixed_float16 run is "mixed_float16" (float32 weights, float16 compute),
+    not the "float16" its layers computed in."""
+    df = show.frame(doc)
+    if not df.empty and "workload" in df and "dtype" in df:
+        trains = df["workload"] == "train"
+        df.loc[trains, "dtype"] = [policy_of(row) for _, row in df[trains].iterrows()]
+    return df
 
 
 def runs_of(doc: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -109,49 +159,60 @@ def _figure(value: float | None) -> str:
 # --------------------------------------------------------------- charts
 
 def curves(runs: list[dict[str, Any]], lang: str, names: bool = True) -> go.Figure:
-    """Loss (left) and accuracy (right) per epoch: training solid, validation dashed, one colour per run."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=(t("tr_loss", lang), t("tr_accuracy", lang)))
-    colours = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
-    for index, run in enumerate(runs):
-        colour = colours[index % len(colours)]
+    """Loss (left) and accuracy (right) per epoch: training solid, validation dashed; each run in
+    its colour (``dlenv.charts.run_colour``, the same as in ``epoch_times``), in the shared
+    projector fonts (``dlenv.charts.linear_layout``)."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=(t("tr_loss", lang), t("tr_accuracy", lang)),
+                           horizontal_spacing=0.12)
+    for index, name in enumerate(run_names(runs, lang)):
+        run, colour = runs[index], charts.run_colour(index)
         epochs = list(range(1, len(run["epoch_s"]) + 1))
-        who = f"{run_name(run, lang)}: " if names else ""
+        who = f"{name}: " if names else ""
         for column, metric in ((1, "loss"), (2, "accuracy")):
             for prefix, kind, dash in (("", "tr_training", "solid"), ("val_", "tr_validation", "dash")):
                 values = run.get(f"epoch_{prefix}{metric}") or []
                 figure.add_trace(go.Scatter(
-                    x=epochs, y=values, mode="lines+markers", line={"color": colour, "dash": dash},
-                    name=f"{who}{t(kind, lang)}", legendgroup=f"{index}{prefix}", showlegend=column == 1,
+                    x=epochs, y=values, mode="lines+markers", line={"color": colour, "dash": dash, "width": 3},
+                    marker={"color": colour, "size": 8}, name=f"{who}{t(kind, lang)}",
+                    legendgroup=f"{index}{prefix}", showlegend=column == 1, meta={"run": name},
                     hovertemplate=f"{who}{t(kind, lang)}<br>{t('tr_axis_epoch', lang)} %{{x}}: %{{y:.4f}}"
                                   "<extra></extra>"), row=1, col=column)
-    figure.update_xaxes(title_text=t("tr_axis_epoch", lang), dtick=1 if len(runs) and len(runs[0]["epoch_s"]) <= 20
-                        else None)
-    figure.update_layout(height=360, margin={"t": 40, "b": 40}, legend={"orientation": "h", "y": -0.25})
+    charts.linear_layout(figure, t("tr_axis_epoch", lang), "", legend=t("tr_col_run", lang) if names else "")
+    figure.update_yaxes(title={"text": t("tr_loss", lang), "font": charts.AXIS_TITLE_FONT}, row=1, col=1)
+    figure.update_yaxes(title={"text": t("tr_accuracy", lang), "font": charts.AXIS_TITLE_FONT}, row=1, col=2)
+    figure.update_annotations(font=charts.AXIS_TITLE_FONT)  # the subplot titles
+    if len(runs) and len(runs[0]["epoch_s"]) <= 20:
+        figure.update_xaxes(dtick=1)
+    figure.update_layout(height=420, margin={"t": 40})
     return figure
 
 
 def epoch_times(runs: list[dict[str, Any]], lang: str) -> go.Figure:
-    """Seconds of every epoch, one bar group per run (the first epoch compiles: it stands out)."""
+    """Seconds of every epoch, one bar group per run, each run in its colour of ``curves`` (the
+    first epoch compiles: it stands out)."""
     figure = go.Figure()
-    for run in runs:
+    for index, name in enumerate(run_names(runs, lang)):
+        run = runs[index]
         epochs = list(range(1, len(run["epoch_s"]) + 1))
-        figure.add_trace(go.Bar(x=epochs, y=run["epoch_s"], name=run_name(run, lang),
-                                hovertemplate=f"{run_name(run, lang)}<br>{t('tr_axis_epoch', lang)} %{{x}}: "
+        figure.add_trace(go.Bar(x=epochs, y=run["epoch_s"], name=name, marker_color=charts.run_colour(index),
+                                meta={"run": name},
+                                hovertemplate=f"{name}<br>{t('tr_axis_epoch', lang)} %{{x}}: "
                                               "%{y:.3f} s<extra></extra>"))
-    figure.update_layout(barmode="group", height=340, margin={"t": 30, "b": 40},
-                         xaxis_title=t("tr_axis_epoch", lang), yaxis_title=t("tr_axis_seconds", lang),
-                         legend={"orientation": "h", "y": -0.3})
+    charts.linear_layout(figure, t("tr_axis_epoch", lang), t("tr_axis_seconds", lang), legend=t("tr_col_run", lang))
+    if len(runs) and len(runs[0]["epoch_s"]) <= 20:
+        figure.update_xaxes(dtick=1)
+    figure.update_layout(barmode="group", height=400, margin={"t": 30})
     return figure
 
 
 def epochs_table(runs: list[dict[str, Any]], lang: str) -> pd.DataFrame:
     """One row per epoch of every run, headers in ``lang``."""
     rows = []
-    for run in runs:
+    for run, name in zip(runs, run_names(runs, lang), strict=True):
         for i, seconds in enumerate(run["epoch_s"]):
             figures = {name: (run.get(f"epoch_{name}") or [None] * len(run["epoch_s"]))[i]
                        for name in ("loss", "accuracy", "val_loss", "val_accuracy")}
-            rows.append({t("tr_col_run", lang): run_name(run, lang), t("tr_col_epoch", lang): i + 1,
+            rows.append({t("tr_col_run", lang): name, t("tr_col_epoch", lang): i + 1,
                          t("tr_col_time", lang): time_text(seconds),
                          t("tr_col_images_s", lang): f"{run.get('train_samples', 0) / seconds:,.0f}",
                          **{t(f"tr_col_{name}", lang): _figure(value) for name, value in figures.items()}})
@@ -178,7 +239,7 @@ def precision_notes(spec: Train, runs: list[dict[str, Any]], card: str, lang: st
     """What mixed precision did here (the measured steady epochs of each precision run) and the
     predicted effect of mixed float16 on ``card`` (``dlenv.measure.training.predict_epoch``)."""
     notes = []
-    measured = {run.get("precision_policy"): run["median_s"] for run in runs}
+    measured = {policy_of(run): run["median_s"] for run in runs}
     if len(measured) > 1:
         times = ", ".join(f"{t(f'tr_prec_{policy}', lang)} {time_text(seconds)}" for policy, seconds in measured.items())
         notes += [t("tr_mp_measured", lang, times=times), t("tr_mp_cpu", lang)]
