@@ -107,13 +107,17 @@ def from_level(device: DeviceInfo, dtype: str, level: str) -> str:
 
 def dtype_label(row: Mapping[str, Any]) -> str:
     """A result's dtype as tables and charts show it: "float32 (TF32)" when the matmul ran
-    narrower than its dtype, else the dtype ("float32").
+    narrower than its dtype, the Keras policy ("mixed_float16") for a training in float16 or
+    bfloat16, else the dtype ("float32").
 
     ``row``: a result record or a DataFrame row (anything with ``get``); a missing or empty
     ``matmul_precision`` (an elementwise result, a file from before it was recorded, a
     pandas NaN) means the dtype.
     """
     dtype = str(row.get("dtype"))
+    if row.get("workload") == "train" and dtype in ("float16", "bfloat16"):
+        # A training in float16 or bfloat16 is Keras mixed precision: float32 weights, narrow compute.
+        return f"mixed_{dtype}"
     ran = row.get("matmul_precision")
     if not isinstance(ran, str) or not ran or ran == dtype:
         return dtype

@@ -84,3 +84,11 @@ def test_a_bundled_reference_machine_is_named_in_the_page_language():
     machines = set(tables.for_people(rows, "ko").frame["machine"])
     assert any(name.startswith(t("prov_reference", "ko") + ": ") for name in machines), machines
     assert not any(name.startswith("reference:") for name in machines)
+
+
+def test_a_mixed_precision_training_shows_its_keras_policy_as_its_dtype():
+    spec = Train(dataset="digits", epochs=1, dtype="bfloat16")
+    row = {"workload": "train", "dtype": "bfloat16", "label": spec.label(),
+           **{f"param_{k}": v for k, v in spec.params().items()}}
+    table = tables.for_people(pd.DataFrame([row, {**row, "dtype": "float32"}]), "en")
+    assert list(table.frame["dtype"]) == ["mixed_bfloat16", "float32"]
