@@ -1300,6 +1300,10 @@ TEXT: dict[str, dict[str, str]] = {
                               "and {f16} in mixed float16 ({ratio}× as fast).",
                         "ko": "텐서 코어가 있는 {card}에서는 데이터시트 모델이 에포크당 float32로 {f32}, 혼합 "
                               "float16으로 {f16}를 예측합니다({ratio}배 빠름)."},
+    "tr_mp_predicted_same": {"en": "On a {card} with tensor cores, the datasheet model predicts {f32} per epoch in "
+                                   "float32 and {f16} in mixed float16: no faster.",
+                             "ko": "텐서 코어가 있는 {card}에서는 데이터시트 모델이 에포크당 float32로 {f32}, 혼합 "
+                                   "float16으로 {f16}를 예측합니다. 빨라지지 않습니다."},
     "tr_mp_overhead": {"en": "This model is small: on that GPU each step is bound by its fixed cost per step, not "
                              "by arithmetic, so tensor cores change little. A wider model gains more.",
                        "ko": "이 모델은 작아서 그 GPU에서는 스텝마다 드는 고정 비용이 시간을 결정하고 계산량은 "

@@ -145,3 +145,19 @@ def test_loss_is_drawn_on_the_left_and_accuracy_on_the_right():
     figure = training_ui.curves([run], "en", names=False)
     sides = {(trace.xaxis, tuple(trace.y)) for trace in figure.data}
     assert sides == {("x", (1.2, 0.4)), ("x", (1.0, 0.5)), ("x2", (0.6, 0.9)), ("x2", (0.7, 0.88))}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_mixed_precision_on_a_gpu_is_said_to_gain_nothing_when_the_model_predicts_no_gain(lang):
+    from dlenv.measure.workloads import Train
+
+    def sentence(key: str) -> tuple[str, str]:  # the text before {f32}, and the text after {f16}
+        template = t(key, lang, card="T4", f32="\0", f16="\1", ratio="")
+        return template.split("\0")[0], template.split("\1")[1]
+
+    small = training_ui.precision_notes(Train(dataset="digits"), [], "T4", lang)  # 26k parameters: overhead-bound
+    start, end = sentence("tr_mp_predicted_same")
+    assert small[0].startswith(start) and small[0].endswith(end) and small[1] == t("tr_mp_overhead", lang)
+    wide = training_ui.precision_notes(Train(dataset="digits", width=2048, depth=4, batch=256), [], "T4", lang)
+    start, _ = sentence("tr_mp_predicted")
+    assert wide[0].startswith(start) and not wide[0].endswith(end), wide  # "(3.2× as fast)"

@@ -249,8 +249,10 @@ def precision_notes(spec: Train, runs: list[dict[str, Any]], card: str, lang: st
     except PredictError:
         return notes
     ratio = full["median_s"] / mixed["median_s"]
-    notes.append(t("tr_mp_predicted", lang, card=full["device_name"], f32=time_text(full["median_s"]),
-                   f16=time_text(mixed["median_s"]), ratio=f"{ratio:.1f}"))
+    # Within 5% the model predicts no gain: "1.0× as fast" read as a typo.
+    same = abs(ratio - 1) < 0.05
+    notes.append(t("tr_mp_predicted_same" if same else "tr_mp_predicted", lang, card=full["device_name"],
+                   f32=time_text(full["median_s"]), f16=time_text(mixed["median_s"]), ratio=f"{ratio:.1f}"))
     notes.append(t("tr_mp_overhead" if mixed.get("model_bound") == "overhead" else "tr_mp_compute", lang))
     return notes
 
