@@ -405,13 +405,17 @@ def throughput_vs_size(df: pd.DataFrame, title: str = "Throughput", x_title: str
     return _layout(fig, title, x_title, y_title, legend=word(names, "legend"), sizes=df[size])
 
 
-def _peak_owner(row: dict[str, Any]) -> str:
-    """Whose peak a line is: the device measured here, else the card and what it ran as ("H100 SXM · TF32")."""
-    if row.get("provenance") == "measured":
-        return str(row["device"])
+def card_name(row: dict[str, Any]) -> str:
+    """A published or predicted row's card as every chart and table names it: the card and what
+    a float32 matmul ran as there ("H100 SXM · TF32"), whatever the source's own device name."""
     ran = row.get("matmul_precision")
-    ran_as = f" · {_RAN_AS[ran]}" if ran and ran != row.get("dtype") and ran in _RAN_AS else ""
-    return html.escape(_card(row)) + ran_as
+    ran_as = f" · {_RAN_AS[ran]}" if isinstance(ran, str) and ran != row.get("dtype") and ran in _RAN_AS else ""
+    return _card(row) + ran_as
+
+
+def _peak_owner(row: dict[str, Any]) -> str:
+    """Whose peak a line is: the device measured here, else the card ("H100 SXM · TF32")."""
+    return str(row["device"]) if row.get("provenance") == "measured" else html.escape(card_name(row))
 
 
 def rate_text(gflops: float) -> str:

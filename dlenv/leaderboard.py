@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dlenv import charts
 from dlenv.charts import decade_axis, device_colour
 from dlenv.takeaways import number, times
 from dlenv.vocab import TIMED_PROVENANCES
@@ -87,12 +88,13 @@ def reference_lines(table: pd.DataFrame, frame: pd.DataFrame, workload: str, dty
                     cards: Sequence[str]) -> pd.DataFrame:
     """Published and predicted figures of ``cards`` (``dlenv.compare``) for matmuls in ``dtype``:
     for each card and provenance, its best GFLOP/s over the square sizes the board's best rows
-    measured. Columns: name, card, provenance, value, source. Empty for other workloads (the
+    measured. Columns: name, card (``dlenv.charts.card_name``), provenance, value (GFLOP/s), size
+    (the N it was reached at), source. Empty for other workloads (the
     bundled sets publish matmuls only) or a board without square matmuls."""
     from dlenv import compare
     from dlenv.data.results import to_dataframe
 
-    empty = pd.DataFrame(columns=["name", "card", "provenance", "value", "source"])
+    empty = pd.DataFrame(columns=["name", "card", "provenance", "value", "size", "source"])
     if workload != "matmul" or table.empty or not cards:
         return empty
     best = frame[frame["id"].isin(table["id"])]
@@ -105,11 +107,15 @@ def reference_lines(table: pd.DataFrame, frame: pd.DataFrame, workload: str, dty
     if not comparison.document["results"]:
         return empty
     figures = to_dataframe(comparison.document)
+    # One name per card, as the charts give it: the published H100 is "NVIDIA H100 80GB HBM3" in
+    # its source and "H100 SXM" in the datasheet table, and both are "H100 SXM · TF32" here.
+    figures["card"] = [charts.card_name(row) for row in figures.to_dict("records")]
     lines = []
-    for (card, provenance), part in figures.groupby(["device_name", "provenance"], sort=True):
+    for (card, provenance), part in figures.groupby(["card", "provenance"], sort=True):
         top = part.loc[part["gflops"].idxmax()]
         lines.append({"name": f"{card} · {provenance}", "card": card, "provenance": provenance,
-                      "value": float(top["gflops"]), "source": top.get("provenance_source") or ""})
+                      "value": float(top["gflops"]), "size": int(top["param_m"]),
+                      "source": top.get("provenance_source") or ""})
     return pd.DataFrame(lines, columns=list(empty.columns))
 
 

@@ -67,7 +67,7 @@ def people_table(table: pd.DataFrame, lines: pd.DataFrame, unit: str) -> pd.Data
         t("col_device_name", lang): lines["card"],
         t("lb_col_best", lang, unit=unit): [lb.value_text(value) for value in lines["value"]],
         t("lb_col_times", lang): [lb.ratio_text(value / median) if median else "" for value in lines["value"]],
-        t("lb_col_what", lang): "",
+        t("lb_col_what", lang): [f"N={size}" for size in lines["size"]],
         t("col_provenance", lang): lines["provenance"].map(lambda kind: names.get(kind, kind)),
         t("lb_col_nickname", lang): "", t("lb_col_date", lang): "",
     })
