@@ -330,9 +330,15 @@ def test_backends_chart_shows_every_step_with_its_spread_beside_the_first_calls(
 
 
 def figure_functions() -> set[str]:
+    """The charts: public functions that draw a Figure from data (not those that restyle one)."""
+    def draws(fn) -> bool:
+        signature = inspect.signature(fn)
+        first = next(iter(signature.parameters.values()), None)
+        return signature.return_annotation in ("go.Figure", go.Figure) and \
+            (first is None or first.annotation not in ("go.Figure", go.Figure))
+
     return {name for name, fn in inspect.getmembers(charts, inspect.isfunction)
-            if fn.__module__ == charts.__name__ and not name.startswith("_")
-            and inspect.signature(fn).return_annotation in ("go.Figure", go.Figure)}
+            if fn.__module__ == charts.__name__ and not name.startswith("_") and draws(fn)}
 
 
 def test_every_chart_has_a_takeaway_that_reads_in_both_languages(table, compared, sweep, backend_rows, demo):
