@@ -328,7 +328,7 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, log_x: bool = True, log_
     fig.update_layout(title={"text": title, "font": TITLE_FONT}, font=FONT, hovermode="closest",
                       template="plotly_white", margin={"t": 60, "r": 20, "l": 70}, showlegend=True,
                       hoverlabel={"font": {"size": 15}},
-                      legend={"title": {"text": legend}, "orientation": "h", "yanchor": "top", "y": -0.25,
+                      legend={"title": {"text": legend}, "orientation": "h", "yanchor": "top", "y": -0.32,
                               "xanchor": "left", "x": 0, "font": {"size": 14}})
     fig.update_xaxes(title={"text": x, "font": AXIS_TITLE_FONT}, tickfont=TICK_FONT, type="log" if log_x else "linear")
     fig.update_yaxes(title={"text": y, "font": AXIS_TITLE_FONT}, tickfont=TICK_FONT, type="log" if log_y else "linear")

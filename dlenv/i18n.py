@@ -43,11 +43,11 @@ TEXT: dict[str, dict[str, str]] = {
     "refused": {"en": "Not allowed here: {message}", "ko": "여기서는 허용되지 않습니다: {message}"},
     "table": {"en": "Results table", "ko": "결과 표"},
     "busy_warning": {"en": "{count} of {total} results were measured while other programs used up to {share}% "
-                           "of the CPU (marked ⏳ in the table). Those times are slower and more spread than the "
+                           "of the CPU (marked ◔ in the table). Those times are slower and more spread than the "
                            "code is, and comparisons of backends or thread counts can come out wrong. Measure "
                            "again when the machine is quiet.",
                      "ko": "결과 {total}개 중 {count}개는 다른 프로그램이 CPU를 최대 {share}%까지 쓰는 동안 "
-                           "측정했습니다(표에 ⏳로 표시). 이 시간은 코드 자체보다 느리고 들쭉날쭉하며, 백엔드나 "
+                           "측정했습니다(표에 ◔로 표시). 이 시간은 코드 자체보다 느리고 들쭉날쭉하며, 백엔드나 "
                            "스레드 수 비교가 틀리게 나올 수 있습니다. 컴퓨터가 한가할 때 다시 측정하세요."},
     "backend": {"en": "Backend", "ko": "백엔드"},
     "devices": {"en": "Devices", "ko": "장치"},
@@ -668,9 +668,9 @@ TEXT: dict[str, dict[str, str]] = {
     "col_timing": {"en": "Timing", "ko": "시간 재는 방식"},
     "col_median": {"en": "Time per call", "ko": "호출당 시간"},
     "col_median_help": {"en": "The median of the timed samples, per call. ⚠: the samples are widely spread (noisy). "
-                              "⏳: other programs used the CPU while it was timed (busy).",
+                              "◔: other programs used the CPU while it was timed (busy).",
                         "ko": "측정한 표본들의 중앙값(호출 한 번 기준)입니다. ⚠: 표본이 크게 흩어져 있습니다. "
-                              "⏳: 측정하는 동안 다른 프로그램이 CPU를 썼습니다."},
+                              "◔: 측정하는 동안 다른 프로그램이 CPU를 썼습니다."},
     "col_iqr": {"en": "Spread (IQR)", "ko": "흩어짐 (IQR)"},
     "col_iqr_help": {"en": "Interquartile range: the middle half of the samples lies within this width.",
                      "ko": "사분위 범위: 표본의 가운데 절반이 이 폭 안에 있습니다."},
@@ -727,6 +727,9 @@ TEXT: dict[str, dict[str, str]] = {
     "wl_image": {"en": "image {n}", "ko": "이미지 {n}"},
     "wl_batch": {"en": "batch {n}", "ko": "배치 {n}"},
     "wl_epochs": {"en": "{n} epochs", "ko": "{n}에포크"},
+    "ds_digits": {"en": "digits", "ko": "8×8 손글씨 숫자"},
+    "ds_mnist": {"en": "MNIST", "ko": "MNIST"},
+    "ds_fashion_mnist": {"en": "Fashion-MNIST", "ko": "Fashion-MNIST"},
     "version_build": {"en": "{versions}: the versions it was built for, not a GPU that is here (none was found)",
                       "ko": "{versions}: 빌드할 때 쓴 버전일 뿐이며, 여기서 GPU는 찾지 못했습니다"},
     "field_size": {"en": "size", "ko": "크기"},
@@ -1073,14 +1076,14 @@ TEXT: dict[str, dict[str, str]] = {
                    "ko": "이 조건으로 측정된 결과가 없습니다. 다른 데이터 형식이나 기간을 고르세요."},
     "lb_summary": {"en": "Machines: {machines}. Results compared: {results}. The median laptop (the median of the "
                          "CPUs' best) reaches {median}.",
-                   "ko": "컴퓨터 {machines}대, 결과 {results}개 중 최고값입니다. 중간 노트북(CPU 최고값들의 중앙값)은 "
+                   "ko": "컴퓨터 {machines}대, 결과 {results}개 중 최고값입니다. 노트북 중앙값(CPU들 최고값의 중앙값)은 "
                          "{median}입니다."},
-    "lb_median": {"en": "median laptop", "ko": "중간 노트북"},
+    "lb_median": {"en": "median laptop", "ko": "노트북 중앙값"},
     "lb_chart_title": {"en": "Best throughput per machine and device ({unit})",
                        "ko": "컴퓨터와 장치별 최고 처리량 ({unit})"},
     "lb_col_rank": {"en": "Rank", "ko": "순위"},
     "lb_col_best": {"en": "Best ({unit})", "ko": "최고 ({unit})"},
-    "lb_col_times": {"en": "× median laptop", "ko": "중간 노트북 대비"},
+    "lb_col_times": {"en": "× median laptop", "ko": "노트북 중앙값 대비"},
     "lb_col_what": {"en": "Size · backend", "ko": "크기 · 백엔드"},
     "lb_col_nickname": {"en": "Added by", "ko": "추가한 사람"},
     "lb_col_date": {"en": "Measured", "ko": "측정일"},

@@ -241,8 +241,9 @@ def errors(page) -> list[str]:
     return found + page.get_by_test_id("stAlertContentError").all_inner_texts()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artefact (``DLENV_UPDATE_SCREENSHOTS=1``: for the README too)."""
+def screenshot(page, name: str, readme: bool = False) -> Path:
+    """Save a full-page screenshot as a test artefact; one the README shows (``readme``) is also
+    saved under docs/screenshots when ``DLENV_UPDATE_SCREENSHOTS=1``."""
     target = ARTIFACTS / "screenshots" / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     # The app scrolls inside its main area, so a full-page shot would stop at the window:
@@ -253,7 +254,7 @@ def screenshot(page, name: str) -> Path:
     page.wait_for_timeout(300)  # charts resize to the new window
     page.screenshot(path=target)
     page.set_viewport_size(size)
-    if os.environ.get("DLENV_UPDATE_SCREENSHOTS"):
+    if readme and os.environ.get("DLENV_UPDATE_SCREENSHOTS"):
         from PIL import Image
 
         README_SHOTS.mkdir(parents=True, exist_ok=True)

@@ -119,7 +119,7 @@ def test_every_page_after_its_run_in_both_languages(browser, server, lang):
             assert any("가" <= ch <= "힣" for ch in title), (name, title)
         if check:
             check(page, lang)
-        screenshot(page, f"tour-{name}-{lang}")
+        screenshot(page, f"tour-{name}-{lang}", readme=True)
     page.context.close()
 
 
@@ -158,7 +158,7 @@ def test_matmul_with_gpu_chosen_here_shows_cpu_measured_h100_published_and_t4_pr
     assert t("chart_speedup", lang) in svg_texts(page, ".gtitle")
     # The missing GPU is said in the page's language; the CPU's results are kept.
     assert page.get_by_text(t("no_device_here", lang, kind="GPU")).count() == 1
-    screenshot(page, f"matmul-gpu-compare-{lang}")
+    screenshot(page, f"matmul-gpu-compare-{lang}", readme=True)
     page.context.close()
 
 

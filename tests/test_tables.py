@@ -92,3 +92,10 @@ def test_a_mixed_precision_training_shows_its_keras_policy_as_its_dtype():
            **{f"param_{k}": v for k, v in spec.params().items()}}
     table = tables.for_people(pd.DataFrame([row, {**row, "dtype": "float32"}]), "en")
     assert list(table.frame["dtype"]) == ["mixed_bfloat16", "float32"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_texts_that_explain_the_marks_show_the_marks_the_tables_use(lang):
+    warning = t("busy_warning", lang, count=1, total=2, share=50)
+    assert tables.BUSY_MARK in warning
+    assert {tables.BUSY_MARK, tables.NOISY_MARK} <= set(t("col_median_help", lang))

@@ -120,6 +120,11 @@ def test_a_digits_training_draws_its_curves_times_and_tables(lang, comparing):
     dtypes = set(people.frame["dtype"])
     assert dtypes == ({"float32", "mixed_float16", "mixed_bfloat16"} if comparing == "precisions" else {"float32"})
     assert "float16" not in dtypes and people.frame["label"].nunique() == 3
+    if lang == "ko":  # every word a reader sees, charts and tables included (tests/test_korean_ui.py)
+        from test_korean_ui import names_from_data, offenders
+
+        found = offenders(at, [*names_from_data(), "scikit-learn", "Fashion-MNIST", "MNIST"])  # datasets' names
+        assert not found, "English on the Training page in Korean:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -325,10 +325,13 @@ def teacher_access(db: Store, lang: str) -> bool:
 
 
 def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The moderation list for people: when, who, how, what, and whether hidden (by whom)."""
+    """The moderation list for people: whether hidden (by whom), when, who, how, what. Hidden
+    comes second: what the teacher acts on stays in view when the window is narrow."""
     hidden = additions["hidden_at"].notna()
     return pd.DataFrame({
         t("class_col_id", lang): additions["id"],
+        t("class_col_hidden", lang): [t("class_hidden_by", lang, who=who or "?") if gone else ""
+                                      for gone, who in zip(hidden, additions["hidden_by"], strict=True)],
         t("class_col_added_at", lang): additions["added_at"].dt.strftime("%Y-%m-%d %H:%M").fillna("?"),
         t("class_col_nickname", lang): additions["added_by"].fillna("?"),
         t("class_col_source", lang): additions["source"].map(
@@ -337,8 +340,6 @@ def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("class_col_machine", lang): additions["machine"],
         t("class_col_device", lang): additions["device_name"],
         t("class_col_what", lang): [_what(row, lang) for row in additions.to_dict("records")],
-        t("class_col_hidden", lang): [t("class_hidden_by", lang, who=who or "?") if gone else ""
-                                      for gone, who in zip(hidden, additions["hidden_by"], strict=True)],
     })
 
 
@@ -368,7 +369,10 @@ def moderation(db: Store, lang: str) -> None:
     if additions.empty:
         st.info(t("class_no_additions", lang))
         return
-    st.dataframe(additions_table(additions, lang), hide_index=True, height=300)
+    # The long columns ellipsize (the full text is in the cell's tooltip) so the table fits 1280 px.
+    narrow = {t(key, lang): st.column_config.TextColumn(width="medium")
+              for key in ("class_col_machine", "class_col_device", "class_col_what")}
+    st.dataframe(additions_table(additions, lang), hide_index=True, height=300, column_config=narrow)
     by_nickname, by_result = st.columns(2)
     names = db.nicknames()
     nickname = by_nickname.selectbox(t("class_pick_nickname", lang), names, index=None, key="class_mod_nickname",

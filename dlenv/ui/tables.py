@@ -149,7 +149,9 @@ def _training_words(p: Mapping[str, Any], dtype: str, lang: str) -> list[str]:
     the Keras precision policy ("mixed_float16" where the row's dtype says float16)."""
     model = str(p["model"])
     width = t("wl_width", lang, n=int(p["width"])) if model == "mlp" else t("wl_filters", lang, n=int(p["width"]))
-    dataset = str(p["dataset"]) + (f" ({int(p['samples']):,})" if _present(p.get("samples")) else "")
+    name = f"ds_{p['dataset']}"
+    dataset = (t(name, lang) if name in TEXT else str(p["dataset"])) + \
+        (f" ({int(p['samples']):,})" if _present(p.get("samples")) else "")
     policy = dtype if dtype in TRAIN_PRECISIONS else \
         next((name for name, compute in TRAIN_PRECISIONS.items() if compute == dtype), dtype)
     return [t("wl_train", lang), model.upper(), t("wl_depth", lang, n=int(p["depth"])), width, dataset,
