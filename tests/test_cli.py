@@ -2,6 +2,8 @@
 
 import json
 import resource
+import subprocess
+import sys
 
 import pytest
 from conftest import run_dlenv
@@ -164,3 +166,11 @@ def test_reference_show_prints_the_published_records_with_their_provenance():
 def test_reference_show_of_an_unknown_set_names_the_sets_there_are():
     assert_one_line_error(run_dlenv("reference", "show", "gpu-h100"), "no reference set 'gpu-h100'",
                           "gpu-h100-openxla-matmul")
+
+
+def test_the_cli_formats_numbers_without_the_apps_imports():
+    # dlenv.formats is shared with the app's tables; the command line stays free of pandas and Streamlit.
+    code = ("import sys, dlenv.cli.table, dlenv.formats; "
+            "print(sorted(m for m in ('pandas', 'streamlit') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

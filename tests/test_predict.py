@@ -6,12 +6,14 @@ and the spec's FLOPs and bytes, not read back from the code under test.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
 from dlenv.data import results
+from dlenv.formats import number_text, percent_text
 from dlenv.measure import devices, peaks, predict
 from dlenv.measure.workloads import CNN, MLP, Elementwise, Matmul
 
@@ -217,3 +219,29 @@ def test_a_card_without_the_dtype_is_left_out_and_said_while_the_others_print():
     assert [r["device_name"] for r in results.loads(done.stdout)["results"]] == ["T4"]
     assert done.stderr.strip() == ("dlenv: left out: TPU v5e has no datasheet figure for float16 (it has: bfloat16); "
                                    "predict another dtype or another card")
+
+
+def test_cli_table_writes_rates_and_percents_as_the_apps_tables_do():
+    done = _cli("matmul", "--sizes", "64,4096", "--dtype", "bfloat16", "--device", "H100,T4")
+    assert done.returncode == 0, done.stderr
+    for card in ("H100", "T4"):
+        for size in (64, 4096):
+            r = predict.predict(Matmul.square(size, "bfloat16"), card)
+            assert f"{number_text(r['gflops'])} GFLOP/s" in done.stdout  # "885,261", as the app writes it
+            assert f" {percent_text(r['pct_of_peak'])} spec" in done.stdout  # "0.3%", not "0%"
+    small = predict.predict(Matmul.square(64, "bfloat16"), "H100")["pct_of_peak"]
+    assert small < 1 and re.search(r"\s0% ", done.stdout) is None
+    assert re.search(r"\d{4}\.\d GFLOP/s", done.stdout) is None  # no "102489.2 GFLOP/s"
+
+
+def test_bfloat16_on_a_t4_is_predicted_at_float32_with_one_note_and_exit_0():
+    done = _cli("matmul", "--sizes", "1024,4096", "--dtype", "bfloat16", "--device", "H100,T4", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [r["device_name"] for r in results.loads(done.stdout)["results"]] == ["H100 SXM"] * 2 + ["T4"] * 2
+    [note] = done.stderr.splitlines()
+    assert note.startswith("dlenv: note: T4 has no bfloat16 figure: bfloat16 is predicted at its float32 figure")
+    # The card's own figure for the dtype asked (or float32's TF32 setting): nothing to say.
+    for args in (("--dtype", "bfloat16", "--device", "H100,tpu v5e"), ("--device", "T4,cpu"),
+                 ("--dtype", "float16", "--device", "T4")):
+        quiet = _cli("matmul", "--sizes", "1024", *args, "--json")
+        assert quiet.returncode == 0 and quiet.stderr == "", (args, quiet.stderr)

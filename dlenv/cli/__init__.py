@@ -264,11 +264,29 @@ def cmd_predict(args: argparse.Namespace) -> int:
     doc = results.merge_documents(docs) if len(docs) > 1 else docs[0]
     for failure in failures:
         print(f"dlenv: left out: {_printable(failure)}", file=sys.stderr)
+    for note in _dtype_notes(predict, specs, cards, args.precision):
+        print(f"dlenv: note: {note}", file=sys.stderr)
     if args.json:
         print(results.dumps(doc))  # validated: what --json prints, dlenv reads back
     else:
         table.print_predictions(doc)
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _dtype_notes(predict: Any, specs: list[Any], cards: list[str], float32_precision: str) -> list[str]:
+    """``predict.dtype_note`` for every card and distinct dtype asked for: a card predicted at
+    another precision's figure (bfloat16 on a T4 at float32's) says so, once per card and dtype."""
+    notes: list[str] = []
+    for card in cards:
+        for spec in specs:
+            step = spec.step_spec() if hasattr(spec, "step_spec") else spec  # a training: its step
+            try:
+                note = predict.dtype_note(step, card, float32_precision)
+            except predict.PredictError:  # left out above
+                continue
+            if note and note not in notes:
+                notes.append(note)
+    return notes
 
 
 def cmd_reference(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as _RichProgress
 from rich.table import Table
 
+from dlenv.formats import number_text, percent_text
+
 # Piped output (a log, a notebook cell) has no terminal width: give tables room
 # instead of Rich's 80-column default, which squeezes them into ellipses.
 _out = Console(width=None if sys.stdout.isatty() else 200)
@@ -54,19 +56,22 @@ def _fmt_time(seconds: float) -> str:
 
 
 def _throughput(r: dict[str, Any]) -> str:
+    """GFLOP/s (GB/s for an element-wise op), and samples/s for a model, formatted as the app's
+    tables format them (``dlenv.formats.number_text``: "102,489", "56.8")."""
     if r["workload"] == "elementwise":
-        return f"{r['gbps']:.1f} GB/s"
-    text = f"{r['gflops']:.1f} GFLOP/s"
+        return f"{number_text(r['gbps'])} GB/s"
+    text = f"{number_text(r['gflops'])} GFLOP/s"
     if r.get("samples_per_s"):
-        text += f", {r['samples_per_s']:.0f} samples/s"
+        text += f", {number_text(r['samples_per_s'])} samples/s"
     return text
 
 
 def _peak(r: dict[str, Any]) -> str:
+    """% of peak as the app writes it ("0.3%", "12%"), then where the peak comes from."""
     if r.get("pct_of_peak") is None:
         return "-"
     flag = " (!)" if r.get("peak_exceeded") else ""
-    return f"{r['pct_of_peak']:.0f}% {r['peak_source']}{flag}"
+    return f"{percent_text(r['pct_of_peak'])} {r['peak_source']}{flag}"
 
 
 def _machines(doc: dict[str, Any]) -> str:
@@ -155,7 +160,7 @@ def print_devices(report: dict[str, Any]) -> None:
         memory = f"{d['memory_bytes'] / 2**30:.1f} GiB" if d.get("memory_bytes") else "-"
         details = (f"{d['cores']} cores, {', '.join(d['simd'][-3:])}" if d["kind"] == "cpu"
                    else f"compute {d.get('compute_capability') or '-'}, driver {d.get('driver') or '-'}")
-        peaks = [f"{p['gflops']:.0f} GFLOP/s ({p['source']})" if p else "-"
+        peaks = [f"{number_text(p['gflops'])} GFLOP/s ({p['source']})" if p else "-"
                  for p in (d["peak"].get("float32"), d["peak"].get("bfloat16"))]
         table.add_row(d["id"], d["name"], memory, details, *peaks)
     _out.print(table)

@@ -193,6 +193,22 @@ def _peak(spec: Workload, hw: Card, float32_precision: str) -> _Peak:
                        "predict another dtype or another card")
 
 
+def dtype_note(spec: Workload, card_key: str, float32_precision: str = "tf32") -> str | None:
+    """One line when the card has no figure for the spec's dtype and its figure for another
+    precision stands in ("T4 has no bfloat16 figure: bfloat16 is predicted at its float32
+    figure, ..."), None when the dtype's own figure (or, for float32, the figure
+    ``float32_precision`` picks) is used. Raises ``PredictError`` as ``predict`` does."""
+    hw = card(card_key if card_key in cards() else match_card(card_key))
+    if spec.dtype == "float32" or isinstance(spec, Elementwise):
+        return None  # float32: TF32 or not is the precision column's; an add: bound by memory
+    ran = _peak(spec, hw, float32_precision).precision
+    if ran == spec.dtype:
+        return None
+    why = (" (XLA converts bfloat16 matrix multiplies to float32 on a GPU without bfloat16 units)"
+           if spec.dtype == "bfloat16" and ran == "float32" and hw.kind == "gpu" else "")
+    return f"{hw.name} has no {spec.dtype} figure: {spec.dtype} is predicted at its {ran} figure{why}"
+
+
 def _given_peak(spec: Workload, hw: Card, float32_precision: str, gflops: float) -> _Peak:
     """A measured ceiling in place of the datasheet's figure; the unit it runs on (tensor cores
     or not, hence the tile) and the precision stay what the datasheet rule says."""
