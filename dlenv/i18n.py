@@ -83,8 +83,12 @@ TEXT: dict[str, dict[str, str]] = {
     "tf_version": {"en": "In a notebook you would check the version like this; the TensorFlow worker "
                          "answers {version}:",
                    "ko": "Colab·Jupyter 노트북에서는 아래처럼 버전을 확인합니다. 여기서 실행하면 {version}이 나옵니다:"},
-    "not_installed": {"en": "Not installed here: {backend}. Install with `{hint}`",
-                      "ko": "여기에 설치되어 있지 않음: {backend}. 설치 명령: `{hint}`"},
+    "not_installed": {"en": "Not installed here: {backend}. Install with `{command}`",
+                      "ko": "여기에 설치되어 있지 않음: {backend}. 설치 명령: `{command}`"},
+    "not_installed_alt": {"en": "Not installed here: {backend}. Install with `{command}` ({alternative})",
+                          "ko": "여기에 설치되어 있지 않음: {backend}. 설치 명령: `{command}` ({alternative})"},
+    "install_on_nvidia": {"en": "on an NVIDIA GPU: `{command}`", "ko": "NVIDIA GPU에서는 `{command}`"},
+    "install_cpu_only": {"en": "CPU only: `{command}`", "ko": "CPU 전용 빌드는 `{command}`"},
     "backend_failed": {"en": "The {backend} backend did not start: {message}",
                        "ko": "{backend} 백엔드가 시작되지 않았습니다: {message}"},
     "demo": {"en": "Quick demo", "ko": "빠른 데모"},
@@ -124,7 +128,7 @@ TEXT: dict[str, dict[str, str]] = {
                                     "한계 요인: {bound}."},
     "bound_compute": {"en": "arithmetic (compute-bound)", "ko": "연산 (연산 한계)"},
     "bound_memory": {"en": "memory bandwidth (memory-bound)", "ko": "메모리 대역폭 (메모리 한계)"},
-    "bound_overhead": {"en": "the fixed cost per call (overhead-bound)", "ko": "호출당 고정 비용 (오버헤드 한계)"},
+    "bound_overhead": {"en": "the fixed cost per step (overhead-bound)", "ko": "스텝당 고정 비용 (오버헤드 한계)"},
     # --- provenance: what a number is (every chart's legend and hover, the tables) ----------
     "legend_series": {"en": "device · backend (provenance)", "ko": "장치 · 백엔드 (출처)"},
     "prov_measured": {"en": "measured here", "ko": "여기서 측정"},
@@ -134,15 +138,16 @@ TEXT: dict[str, dict[str, str]] = {
     "prov_predicted": {"en": "predicted", "ko": "예측값"},
     "speedup_wins": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and wins from N={start} "
                            "on ({kinds}).",
-                     "ko": "N={at}에서 **{fast}** 은(는) {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
+                     "ko": "**{fast}**: N={at}에서 {slow}보다 **{times}배** 빠르고, N={start}부터 계속 "
                            "앞섭니다 ({kinds})."},
-    "speedup_ahead": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and ahead at every size "
-                            "compared, from N={start} on; where it starts to win lies below that ({kinds}).",
-                      "ko": "N={at}에서 **{fast}** 은(는) {slow}보다 **{times}배** 빠르고, 비교한 모든 크기"
-                            "(N={start}부터)에서 앞섭니다. 앞서기 시작하는 크기는 그보다 작습니다 ({kinds})."},
+    "speedup_ahead": {"en": "**{fast}** is **{times}×** faster than {slow} at N={at}, and already ahead at "
+                            "N={start}, the smallest size both have: it starts to win at a smaller size still "
+                            "({kinds}).",
+                      "ko": "**{fast}**: N={at}에서 {slow}보다 **{times}배** 빠르고, 둘 다 있는 가장 작은 크기인 "
+                            "N={start}에서도 이미 앞섭니다. 앞서기 시작하는 크기는 그보다 더 작습니다 ({kinds})."},
     "speedup_loses": {"en": "**{fast}** is still **{times}×** slower than {slow} at N={at}: it is not ahead "
                             "at any size compared ({kinds}).",
-                      "ko": "N={at}에서도 **{fast}** 은(는) {slow}보다 **{times}배** 느립니다. 비교한 어떤 "
+                      "ko": "**{fast}**: N={at}에서도 {slow}보다 **{times}배** 느립니다. 비교한 어떤 "
                             "크기에서도 앞서지 못합니다 ({kinds})."},
     "speedup_no_common": {"en": "{fast} and {slow} have no size in common, so there is no speedup to give.",
                           "ko": "{fast}와(과) {slow}에 공통된 크기가 없어 속도 향상을 계산할 수 없습니다."},
@@ -393,6 +398,17 @@ TEXT: dict[str, dict[str, str]] = {
                      "ko": "TensorFlow 1.x: 그래프를 만든 뒤 세션에서 실행"},
     "tfv_code_tf2": {"en": "TensorFlow 2.x: eager by default, tf.function for a graph",
                      "ko": "TensorFlow 2.x: 기본은 즉시 실행, 그래프가 필요하면 tf.function"},
+    # The comments in the example's code (dlenv.measure.tfversions), as the page shows them
+    # (dlenv.measure.tfversions.shown_code): "en" is the comment in the source, word for word
+    # (a comment over two lines joined by a space); "\n" starts a new comment line.
+    "tfv_cmt_v1": {"en": "the TensorFlow 1.x API", "ko": "TensorFlow 1.x API"},
+    "tfv_cmt_build": {"en": "1. Build the graph: nothing runs yet.",
+                      "ko": "1. 그래프를 만듭니다.\n아직 아무것도 실행되지 않습니다."},
+    "tfv_cmt_run": {"en": "2. Run it: feed the inputs, fetch y.", "ko": "2. 실행: 입력을 넣고 y를 받습니다."},
+    "tfv_cmt_eager": {"en": "Eager: each operation runs as soon as Python reaches it.",
+                      "ko": "즉시 실행(eager): 파이썬이 각 연산을\n만나는 즉시 실행합니다."},
+    "tfv_cmt_function": {"en": "tf.function: traced into a graph on its first call.",
+                         "ko": "tf.function: 처음 호출할 때 추적되어\n그래프가 됩니다."},
     "tfv_way_session": {"en": "1.x Session.run", "ko": "1.x Session.run"},
     "tfv_way_eager": {"en": "2.x eager", "ko": "2.x 즉시 실행"},
     "tfv_way_function": {"en": "2.x tf.function", "ko": "2.x tf.function"},
@@ -1083,9 +1099,12 @@ TEXT: dict[str, dict[str, str]] = {
                        "ko": "컴퓨터와 장치별 최고 처리량 ({unit})"},
     "lb_col_rank": {"en": "Rank", "ko": "순위"},
     "lb_col_best": {"en": "Best ({unit})", "ko": "최고 ({unit})"},
-    "lb_col_times": {"en": "× median laptop", "ko": "노트북 중앙값 대비"},
+    "lb_col_times": {"en": "× median laptop", "ko": "중앙값 대비"},
+    "lb_col_times_help": {"en": "How many times the median laptop: the best value divided by the median of the "
+                                "CPUs' best values.",
+                          "ko": "노트북 중앙값의 몇 배인지: 최고값을 CPU들 최고값의 중앙값으로 나눈 값입니다."},
     "lb_col_what": {"en": "Size · backend", "ko": "크기 · 백엔드"},
-    "lb_col_nickname": {"en": "Added by", "ko": "추가한 사람"},
+    "lb_col_nickname": {"en": "Added by", "ko": "닉네임"},
     "lb_col_date": {"en": "Measured", "ko": "측정일"},
     "lb_reference_row": {"en": "(reference line)", "ko": "(기준선)"},
     "lb_how": {"en": "Each row is the best of every timing of that machine and device for this workload and data "

@@ -140,7 +140,8 @@ def figure(table: pd.DataFrame, lines: pd.DataFrame, environments: Mapping[int, 
            words: Mapping[str, str] = WORDS, provenance_names: Mapping[str, str] | None = None) -> go.Figure:
     """Horizontal bars, best first: one per machine and device, coloured by device kind, hatched
     when imported or reference; the environment on hover; reference lines (dotted: predicted,
-    dashed: published) and the median laptop (grey) as vertical lines. Log x axis."""
+    dashed: published; each card in its chart colour) and the median laptop (grey) as vertical lines
+    named in a legend below. Log x axis."""
     names = provenance_names or {}
     labels = [f"{html.escape(str(m))} · {html.escape(str(d))}" for m, d in zip(table["machine"], table["device_name"],
                                                                               strict=True)]
@@ -154,22 +155,26 @@ def figure(table: pd.DataFrame, lines: pd.DataFrame, environments: Mapping[int, 
                 "pattern": {"shape": ["" if p == "measured" else "/" for p in table["provenance"]]}},
         showlegend=False))
     for line in lines.to_dict("records"):
-        label = f"{html.escape(line['card'])} · {html.escape(names.get(line['provenance'], line['provenance']))}"
-        _vertical(fig, line["value"], label, "dot" if line["provenance"] == "predicted" else "dash", "#7B3294")
+        label = f"{html.escape(line['card'])} ({html.escape(names.get(line['provenance'], line['provenance']))})"
+        colour = charts.card_colour(line["card"].split(" · ")[0])  # the card's colour on every chart
+        _vertical(fig, line["value"], label, "dot" if line["provenance"] == "predicted" else "dash", colour)
     median = median_laptop(table)
     if median:
         _vertical(fig, median, words["median"], "solid", "#888888")
     # Labelled decades around every value drawn (Plotly's own range collapses on a single bar).
     axis = decade_axis([*table["value"], *lines["value"], median or 0])
+    # The lines are named in a legend below the chart: labels written along the lines sat on the
+    # bars and on each other (the newcomer trial).
     fig.update_layout(title=words["title"], xaxis={**axis, "title": unit},
-                      yaxis={"autorange": "reversed", "automargin": True},
-                      height=max(320, 26 * len(table) + 160), margin={"l": 10, "r": 10, "t": 60, "b": 40})
+                      yaxis={"autorange": "reversed", "automargin": True}, showlegend=True,
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+                      height=max(360, 26 * len(table) + 220), margin={"l": 10, "r": 10, "t": 60, "b": 40})
     return fig
 
 
 def _vertical(fig: go.Figure, value: float, label: str, dash: str, colour: str) -> None:
-    """A vertical line at ``value`` with its label beside it. The label is an annotation of its
-    own: on a log axis Plotly wants log10(x) for annotations, and add_vline's own label misses."""
-    fig.add_vline(x=value, line_dash=dash, line_color=colour)
-    fig.add_annotation(x=math.log10(value), xref="x", y=1, yref="paper", text=label, showarrow=False,
-                       textangle=-90, xanchor="left", yanchor="top", font={"color": colour})
+    """A vertical line at ``value``, named ``label`` in the legend (a legend-only trace: a shape
+    has no legend entry of its own)."""
+    fig.add_vline(x=value, line_dash=dash, line_color=colour, line_width=2)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
+                             line={"dash": dash, "color": colour, "width": 2}, hoverinfo="skip"))

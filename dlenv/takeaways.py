@@ -151,9 +151,11 @@ def _growth(synced: pd.DataFrame, share: int | None) -> Takeaway | None:
     small, large = ordered.iloc[0], ordered.iloc[-1]
     if small["param_m"] == large["param_m"]:
         return Takeaway("tk_time_one", {"n": int(large["param_m"]), "ms": float(large["median_s"] * 1e3)}, share)
+    # The work ratio is exact ((1024/64)^3 = 4,096): said in full, not rounded to "4,100".
     work = float(large["flops"] / small["flops"])
+    exact = f"{round(work):,}" if work.is_integer() else number(work)
     time = float(large["median_s"] / small["median_s"])
-    values = {"small": int(small["param_m"]), "large": int(large["param_m"]), "work": work, "time": time,
+    values = {"small": int(small["param_m"]), "large": int(large["param_m"]), "work": exact, "time": time,
               "g_small": float(small["gflops"]), "g_large": float(large["gflops"])}
     return Takeaway("tk_time_less" if time < 0.7 * work else "tk_time_follows", values, share)
 

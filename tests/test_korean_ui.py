@@ -18,19 +18,16 @@ which an app cannot change.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-import streamlit as st
-from conftest import ROOT
+from apptest import isolated_app, open_page, settle
 from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import TEXT, t
 
-TIMEOUT = 180
 LANG = "ko"
 
 # Names and units that stay as they are in Korean text (compared lower-case).
@@ -197,39 +194,7 @@ def allowed() -> list[str]:
 
 @pytest.fixture(scope="module", autouse=True)
 def shared_runner(tmp_path_factory):
-    # A store of our own, and a model limit small enough to refuse the largest model.
-    saved = {key: os.environ.get(key) for key in ("DLENV_DATA_DIR", "DLENV_MAX_MODEL_MB")}
-    os.environ["DLENV_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
-    os.environ["DLENV_MAX_MODEL_MB"] = "256"
-    st.cache_resource.clear()  # a runner made with other limits is shut down
-    yield
-    from dlenv.ui.state import runner
-
-    shared = runner()
-    st.cache_resource.clear()
-    assert shared.worker_count() == 0
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-
-
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = LANG
-    at.run()
-    if page != "environment":
-        at.switch_page(f"pages/{page}.py").run()
-    return at
-
-
-def settle(at: AppTest) -> AppTest:
-    """Wait for every running job of the page, then rerun (what the progress fragment does)."""
-    for key in [k for k in list(at.session_state.keys()) if k.startswith("_job_")]:
-        job = at.session_state[key]
-        assert job.wait(300)
-    return at.run()
+    yield from isolated_app(tmp_path_factory, DLENV_MAX_MODEL_MB="256")  # small enough to refuse the largest model
 
 
 def press(at: AppTest, key: str) -> AppTest:
@@ -245,7 +210,7 @@ def check(at: AppTest, allowed: list[str], page: str) -> None:
 
 
 def test_environment_in_korean_after_devices_and_the_quick_demo(allowed):
-    at = open_page("environment")
+    at = open_page("environment", LANG)
     check(at, allowed, "environment")
     press(at, "load_devices")
     press(at, "demo_run")
@@ -254,7 +219,7 @@ def test_environment_in_korean_after_devices_and_the_quick_demo(allowed):
 
 
 def test_matmul_in_korean_with_gpu_chosen_and_a_refused_size(allowed):
-    at = open_page("matmul")
+    at = open_page("matmul", LANG)
     at.multiselect(key="mm_sizes").set_value([64, 128]).run()
     at.multiselect(key="mm_devices").set_value(["cpu", "gpu"]).run()
     at.toggle(key="mm_naive").set_value(True).run()
@@ -267,7 +232,7 @@ def test_matmul_in_korean_with_gpu_chosen_and_a_refused_size(allowed):
 
 
 def test_models_in_korean_mlp_measured_cnn_described_and_a_model_refused(allowed):
-    at = open_page("models")
+    at = open_page("models", LANG)
     press(at, "run")
     assert at.metric and at.dataframe
     check(at, allowed, "models")
@@ -285,14 +250,14 @@ def test_models_in_korean_mlp_measured_cnn_described_and_a_model_refused(allowed
 
 
 def test_backends_in_korean_after_the_comparison(allowed):
-    at = open_page("backends")
+    at = open_page("backends", LANG)
     press(at, "compare_run")
     assert at.get("plotly_chart")
     check(at, allowed, "backends")
 
 
 def test_results_in_korean_with_the_reference_sets_and_a_bad_upload(allowed):
-    at = open_page("results")
+    at = open_page("results", LANG)
     check(at, allowed, "results (empty)")
     label = t("res_reference", LANG)
     next(b for b in at.button if b.label == label).click().run()
@@ -304,7 +269,7 @@ def test_results_in_korean_with_the_reference_sets_and_a_bad_upload(allowed):
 
 
 def test_learn_in_korean_after_every_live_example(allowed):
-    at = open_page("learn")
+    at = open_page("learn", LANG)
     for key in ("learn_trace", *sorted(k for k in TEXT if k.startswith("tfv_run"))):
         if any(b.label == t(key, LANG) for b in at.button):
             press(at, key)

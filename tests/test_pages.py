@@ -17,52 +17,18 @@ import numpy as np
 import plotly.io
 import pytest
 import streamlit as st
+from apptest import button, isolated_app, open_page, settle
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import t
 
 PAGES = ["environment", "matmul", "models", "training", "backends", "results", "leaderboard", "learn"]
-TIMEOUT = 120
 
 
 @pytest.fixture(scope="module", autouse=True)
 def shared_runner(tmp_path_factory):
-    # The Results page opens the default store: keep its SQLite file out of the checkout.
-    data = tmp_path_factory.mktemp("data")
-    previous = os.environ.get("DLENV_DATA_DIR")
-    os.environ["DLENV_DATA_DIR"] = str(data)
-    yield
-    if previous is None:
-        os.environ.pop("DLENV_DATA_DIR")
-    else:
-        os.environ["DLENV_DATA_DIR"] = previous
-    from dlenv.ui.state import runner
-
-    shared = runner()
-    st.cache_resource.clear()  # its on_release shuts the runner and its workers down
-    assert shared.worker_count() == 0
-
-
-def open_page(page: str = "environment", lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    at.run()
-    if page != "environment":
-        at.switch_page(f"pages/{page}.py").run()
-    return at
-
-
-def settle(at: AppTest, slot: str) -> AppTest:
-    """Wait for the slot's job, then rerun: what the progress fragment makes a browser do."""
-    key = f"_job_{slot}"
-    if key in at.session_state:
-        assert at.session_state[key].wait(300)
-    return at.run()
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    yield from isolated_app(tmp_path_factory)  # the Results page's store out of the checkout
 
 
 def texts(at: AppTest) -> str:
@@ -144,9 +110,9 @@ def numbers(values) -> list:
 
 @pytest.mark.parametrize("lang, words", [
     ("en", {"published": "(published)", "predicted": "(predicted)",
-            "wins": ("wins from N=", "ahead at every size compared")}),
+            "wins": ("wins from N=", "already ahead at N=")}),
     ("ko", {"published": "(공개된 측정값)", "predicted": "(예측값)",
-            "wins": ("부터 계속 앞섭니다", "비교한 모든 크기")}),
+            "wins": ("부터 계속 앞섭니다", "에서도 이미 앞섭니다")}),
 ])
 def test_matmul_with_gpu_chosen_on_a_cpu_only_machine_compares_published_and_predicted_cards(lang, words):
     at = open_page("matmul", lang)

@@ -4,37 +4,22 @@ AppTest runs the app in this process; the Quick demo measured here is real (a Te
 worker), and the module fixture shuts the shared runner down.
 """
 
-import os
 
 import pytest
-import streamlit as st
+from apptest import TIMEOUT_S, button, isolated_app, settle
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import t
 
-TIMEOUT = 120
-
 
 @pytest.fixture(scope="module", autouse=True)
 def shared_runner(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")  # the store's SQLite file, out of the checkout
-    previous = os.environ.get("DLENV_DATA_DIR")
-    os.environ["DLENV_DATA_DIR"] = str(data)
-    yield
-    if previous is None:
-        os.environ.pop("DLENV_DATA_DIR")
-    else:
-        os.environ["DLENV_DATA_DIR"] = previous
-    from dlenv.ui.state import runner
-
-    shared = runner()
-    st.cache_resource.clear()  # its on_release shuts the runner and its workers down
-    assert shared.worker_count() == 0
+    yield from isolated_app(tmp_path_factory)
 
 
 def app(lang: str = "en", **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     at.session_state["lang"] = lang
     at.query_params.update(query)
     return at.run()
@@ -42,17 +27,6 @@ def app(lang: str = "en", **query: str) -> AppTest:
 
 def style(at: AppTest) -> str:
     return "\n".join(html.value for html in at.get("html"))
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def settle(at: AppTest, slot: str) -> AppTest:
-    key = f"_job_{slot}"
-    if key in at.session_state:
-        assert at.session_state[key].wait(300)
-    return at.run()
 
 
 def sidebar_widgets(at: AppTest) -> list:

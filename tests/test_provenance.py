@@ -130,6 +130,7 @@ def test_the_bundled_cpu_set_is_a_reference():
     ({"provenance_source": "javascript:alert(1)"}, "must be the http(s) address of its page or repository"),
     ({"samples_s": [0.001], "n_samples": 1}, "a published figure has no samples, got n_samples, samples_s"),
     ({"median_s": 1e-30}, "shorter than any call can take"),
+    ({"median_s": 1e300}, "median_s: 1e+300 s is longer than any call dlenv times (at most 86400 s, a day)"),
     ({"gflops": 1e39}, "more than any device does"),
 ])
 def test_a_figure_that_cannot_be_true_or_says_no_source_is_refused(change, problem):

@@ -156,6 +156,13 @@ def test_extra_scalar_fields_are_kept():
     assert (checked["run_id"], checked["repeat"], checked["warm"], checked["seed"]) == ("a1b2", 3, True, None)
 
 
+@pytest.mark.parametrize("field", ["first_call_s", "iqr_s"])
+def test_a_time_longer_than_a_day_is_refused_so_it_cannot_flatten_a_class_chart(field):
+    # The newcomer trial uploaded a median of 1e300 s: the page took it, and every axis broke.
+    with pytest.raises(ResultsError, match=re.escape(f"{field}: 1e+300 s is longer than any call dlenv times")):
+        results.validate_document(make_doc([make_result(**{field: 1e300})]))
+
+
 @pytest.mark.parametrize(
     "extra, expected",
     [

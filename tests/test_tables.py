@@ -99,3 +99,15 @@ def test_the_texts_that_explain_the_marks_show_the_marks_the_tables_use(lang):
     warning = t("busy_warning", lang, count=1, total=2, share=50)
     assert tables.BUSY_MARK in warning
     assert {tables.BUSY_MARK, tables.NOISY_MARK} <= set(t("col_median_help", lang))
+
+
+def test_the_work_ratio_of_two_matmul_sizes_is_said_exactly():
+    # The reference CPU's synced matmuls at N=256 and N=1024, the smaller one relabelled N=64 (the
+    # Quick demo's smallest size): (1024/64)^3 = 4,096 times the work, never "4,100".
+    cpu = reference_rows()
+    cpu = cpu[(cpu["workload"] == "matmul") & (cpu["timing"] == "synced") & cpu["param_m"].isin([256, 1024])].copy()
+    small = cpu["param_m"] == 256
+    cpu.loc[small, ["param_m", "param_n", "param_k"]] = 64
+    cpu.loc[small, "flops"] = 2.0 * 64**3
+    found = takeaways.time_vs_size(cpu)
+    assert found.values["work"] == "4,096" and "4,096×" in found.text("en")

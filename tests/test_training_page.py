@@ -6,11 +6,9 @@ worker, shut down by the module fixture. A Korean run after the English one reus
 """
 
 import json
-import os
 
 import pytest
-import streamlit as st
-from conftest import ROOT
+from apptest import isolated_app, open_page
 from streamlit.testing.v1 import AppTest
 
 from dlenv.i18n import t
@@ -18,39 +16,17 @@ from dlenv.ui import tables
 from dlenv.ui import training as training_ui
 from dlenv.vocab import PIPELINES
 
-TIMEOUT = 180
-
 
 @pytest.fixture(scope="module", autouse=True)
 def shared_runner(tmp_path_factory):
-    # A store of our own; a parameter cap to be refused; Keras's cache (KERAS_HOME) an empty
-    # folder and keras.datasets' own server: the real "no network" path, without MNIST here.
-    keys = ("DLENV_DATA_DIR", "DLENV_MAX_PARAMS", "DLENV_DATASETS", "DLENV_DATASETS_URL", "KERAS_HOME")
-    saved = {key: os.environ.get(key) for key in keys}
-    os.environ["DLENV_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
-    os.environ["DLENV_MAX_PARAMS"] = "100000"
-    os.environ.pop("DLENV_DATASETS", None)
-    os.environ.pop("DLENV_DATASETS_URL", None)
-    os.environ["KERAS_HOME"] = str(tmp_path_factory.mktemp("keras_home"))
-    st.cache_resource.clear()  # a runner made with other limits is shut down
-    yield
-    from dlenv.ui.state import runner
-
-    shared = runner()
-    st.cache_resource.clear()
-    assert shared.worker_count() == 0
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    # A parameter cap to be refused; Keras's cache (KERAS_HOME) an empty folder and
+    # keras.datasets' own server: the real "no network" path, without MNIST here.
+    yield from isolated_app(tmp_path_factory, DLENV_MAX_PARAMS="100000", DLENV_DATASETS=None, DLENV_DATASETS_URL=None,
+                            KERAS_HOME=str(tmp_path_factory.mktemp("keras_home")))
 
 
 def open_training(lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/training.py").run()
+    at = open_page("training", lang)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -129,10 +129,14 @@ SAMPLE_FIELDS = ("iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "n_samples", "calls
                  "first_call_s")
 SOURCE_FIELDS = {"published": ("provenance_source", "provenance_version"),
                  "predicted": ("provenance_source", "model_peak_gflops", "model_gbps", "model_overhead_s")}
-# A call takes at least a nanosecond (a few clock cycles); no device does 100 PFLOP/s (an NVIDIA
-# B200's dense FP8 datasheet peak is 4.5 PFLOP/s).
+# A call takes at least a nanosecond (a few clock cycles) and, in dlenv, at most a day (the
+# longest call is one training epoch); no device does 100 PFLOP/s (an NVIDIA B200's dense FP8
+# datasheet peak is 4.5 PFLOP/s).
 MIN_SECONDS = 1e-9
+MAX_SECONDS = 86_400.0
 MAX_GFLOPS = 1e8
+# Times a chart draws or a table shows, each held to MAX_SECONDS.
+TIME_FIELDS = ("median_s", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "first_call_s")
 TIMING_FIELDS = ("backend", "timing", "iqr_s", "q1_s", "q3_s", "min_s", "mean_s", "n_samples",
                  "calls_per_sample", "samples_s", "first_call_s", "noisy")
 
@@ -257,6 +261,13 @@ class Result(_Record):
         # One file's impossible number would sit above every real one in a class's charts.
         if self.median_s < MIN_SECONDS:
             raise refuse(f"median_s: {self.median_s:g} s is shorter than any call can take (at least {MIN_SECONDS:g} s)")
+        times = {name: getattr(self, name) for name in TIME_FIELDS if getattr(self, name) is not None}
+        times.update({f"{name}[{i}]": value for name in ("samples_s", "epoch_s")
+                      for i, value in enumerate(getattr(self, name) or ())})
+        longest = max(times, key=times.get)
+        if times[longest] > MAX_SECONDS:
+            raise refuse(f"{longest}: {times[longest]:g} s is longer than any call dlenv times (at most "
+                         f"{MAX_SECONDS:g} s, a day)")
         if self.gflops > MAX_GFLOPS:
             raise refuse(f"gflops: {self.gflops:g} is more than any device does (at most {MAX_GFLOPS:g}, "
                          "100 PFLOP/s)")
