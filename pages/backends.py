@@ -9,6 +9,7 @@ from dlenv.precision import dtype_label
 from dlenv.serve.plan import Plan
 from dlenv.ui import show
 from dlenv.ui.jobs import leave_other_pages, run_job
+from dlenv.ui.messages import install_hint
 from dlenv.ui.state import page_language
 
 SPEC = MLP(depth=2, width=256, batch=32)
@@ -20,7 +21,7 @@ st.write(t("backends_intro", lang))
 installed = backends.installed()
 st.write(t("installed", lang, names=", ".join(installed) or "-"))
 for name in sorted(set(backends.BACKENDS) - set(installed)):
-    st.caption(t("not_installed", lang, backend=name, hint=backends.get(name).INSTALL_HINT))
+    st.caption(install_hint(name, lang))
 st.code("import keras\n\n"
         f"model = keras.Sequential([keras.Input(({SPEC.input_dim},))]\n"
         f"    + [keras.layers.Dense({SPEC.width}, activation='relu') for _ in range({SPEC.depth})]\n"

@@ -10,7 +10,7 @@ from dlenv.measure.workloads import MLP, Matmul
 from dlenv.serve.plan import Plan
 from dlenv.ui.colab import show_colab
 from dlenv.ui.jobs import leave_other_pages, load_environments, run_job
-from dlenv.ui.messages import peak_note
+from dlenv.ui.messages import install_hint, peak_note
 from dlenv.ui.state import page_language
 
 DEMO = Plan(tuple(Matmul.square(n) for n in (64, 128, 256, 512)) + (MLP(depth=2, width=128, batch=32),),
@@ -48,7 +48,7 @@ show_colab(lang, "environment")  # no GPU here? the Colab round trip
 st.header(t("per_backend", lang))
 st.write(t("per_backend_intro", lang))
 for name in sorted(set(backends.BACKENDS) - set(backends.installed())):
-    st.caption(t("not_installed", lang, backend=name, hint=backends.get(name).INSTALL_HINT))
+    st.caption(install_hint(name, lang))
 envs = load_environments(backends.installed(), lang, start=st.button(t("load_devices", lang)))
 if envs:
     from dlenv.ui.tables import version_text

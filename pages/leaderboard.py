@@ -30,6 +30,8 @@ st.caption(t("lb_intro", lang))
 # full name, a nickname, a shape) ends in "…" there; the chart's hover has it whole.
 WIDTHS = {"lb_col_rank": 45, "col_machine": 95, "col_device_name": 105, "lb_col_best": 100, "lb_col_times": 105,
           "lb_col_what": 110, "col_provenance": 100, "lb_col_nickname": 72, "lb_col_date": 84}
+# Headers kept short to read whole at those widths, with the longer meaning on hover.
+HELPS = {"lb_col_times": "lb_col_times_help"}
 
 
 def what_text(row: dict) -> str:
@@ -109,7 +111,8 @@ else:
         st.plotly_chart(lb.figure(table, lines, environments, unit, words, show.provenance_names(lang)),
                         width="stretch")
         st.dataframe(people_table(table, lines, unit), hide_index=True,
-                     column_config={t(key, lang, unit=unit): st.column_config.TextColumn(width=width)
+                     column_config={t(key, lang, unit=unit): st.column_config.TextColumn(
+                                        width=width, help=t(HELPS[key], lang) if key in HELPS else None)
                                     for key, width in WIDTHS.items()})
         st.caption(t("lb_how", lang))
 

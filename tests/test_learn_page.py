@@ -33,6 +33,11 @@ def test_learn_runs_one_layer_the_tf1_and_tf2_ways_and_shows_both_results_and_ti
     code = [c.value for c in at.code]
     assert any("v1.Session(graph=g)" in c for c in code)  # the 1.x code beside the 2.x code
     assert any("tf.function(layer)" in c for c in code)
+    # The code that ran, its comments in the page's language, wrapped rather than cut at the edge.
+    ran = at.session_state["_last_learn:versions"]["result"]["code"]
+    shown = [tfversions.shown_code(ran[side], lang).strip() for side in ("tf1", "tf2")]
+    blocks = [c for c in at.code if c.value.strip() in shown]
+    assert [c.value.strip() for c in blocks] == shown and all(c.proto.wrap_lines for c in blocks)
     [chart] = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["layout"]["title"]["text"]
                == t("tfv_chart", lang)]
     assert [bar["x"][0] for bar in json.loads(chart.proto.spec)["data"]] == names
@@ -79,3 +84,12 @@ def test_learn_marks_the_installed_keras_engines_among_the_retired_and_current(l
     by_code = dict(zip(keras[t("tfk_col_code", lang)], keras[t("tfk_col_means", lang)], strict=True))
     assert by_code["import keras"] == by_code["tf.keras  (from tensorflow import keras)"] == t("tfk_keras3", lang)
     assert any(link.proto.label == t("feed_link", lang) for link in at.get("page_link"))
+
+
+def test_the_traced_functions_code_wraps_its_long_line_instead_of_running_off_the_page():
+    at = open_page("learn", "ko")
+    button(at, t("learn_trace", "ko")).click().run()
+    settle(at, "learn")
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    [source] = [c for c in at.code if "def dense_gelu_dense" in c.value]
+    assert source.proto.wrap_lines  # its GELU line is longer than half a 1280 px page

@@ -15,6 +15,8 @@ session is closed afterwards: graph mode never leaks into the warm worker's othe
 ``disable_eager_execution``, which would switch the whole process).
 
 The rest is safe to call from a page (standard library only, no framework import):
+``example_code`` is the code ``run`` reports, ``shown_code`` a display copy of it with its comments
+in the page's language (the code itself unchanged),
 ``keras_packages`` and ``tf_keras_meaning`` read installed versions from package metadata,
 ``engines`` lists Keras's backend engines then and now with the installed ones marked.
 """
@@ -24,9 +26,11 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import inspect
+import io
 import os
 import re
 import textwrap
+import tokenize
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -117,7 +121,7 @@ def run(backend: ModuleType, settings: TimingSettings = SETTINGS) -> dict[str, A
     reference = outputs.get("session")
     differences = [float(np.max(np.abs(out - reference))) for out in outputs.values()] if reference is not None else []
     return {
-        "code": {"tf1": _source(build_tf1), "tf2": _source(build_tf2)},
+        "code": example_code(),
         "timings": timings,
         "outputs": {way: [float(v) for v in out[SHOWN_SAMPLE]] for way, out in outputs.items()},
         "max_difference": max(differences) if len(differences) > 1 else None,
@@ -149,6 +153,48 @@ def _source(fn: Callable[..., Any]) -> str:
     if lines and lines[-1].strip().startswith("return "):
         lines = lines[:-1]
     return textwrap.dedent("\n".join(lines)).strip() + "\n"
+
+
+def example_code() -> dict[str, str]:
+    """``{"tf1", "tf2"}``: the code of ``build_tf1`` and ``build_tf2`` as the page shows it, read
+    from the functions that run (``inspect``), so the code shown is the code that ran."""
+    return {"tf1": _source(build_tf1), "tf2": _source(build_tf2)}
+
+
+def shown_code(code: str, lang: str) -> str:
+    """A display copy of ``example_code``'s ``code`` with its comments in ``lang``: each comment
+    (a run of comment lines at one indentation read as one text) whose English is a ``tfv_cmt_*``
+    entry of ``dlenv.i18n`` is replaced by that entry's ``lang`` text, a line per "\n" in it. The
+    code itself is untouched (only COMMENT tokens change); a comment without an entry stays as
+    it is. English gives back ``code`` unchanged."""
+    from dlenv.i18n import TEXT  # plain Python, no Streamlit
+
+    if lang == "en":
+        return code
+    comments = {entry["en"]: entry.get(lang, entry["en"]) for key, entry in TEXT.items() if key.startswith("tfv_cmt_")}
+    lines = code.splitlines(keepends=True)
+    blocks: list[dict[str, Any]] = []  # {"first", "last" (1-based rows), "col", "alone", "texts"}
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type != tokenize.COMMENT:
+            continue
+        (row, col), text = token.start, token.string[1:].strip()
+        alone = not lines[row - 1][:col].strip()
+        last = blocks[-1] if blocks else None
+        if last and alone and last["alone"] and last["last"] == row - 1 and last["col"] == col:
+            last["last"], last["texts"] = row, [*last["texts"], text]
+        else:
+            blocks.append({"first": row, "last": row, "col": col, "alone": alone, "texts": [text]})
+    for block in reversed(blocks):  # from the end, so the rows of the blocks before stay put
+        local = comments.get(" ".join(block["texts"]))
+        if local is None:
+            continue
+        start, end = block["first"] - 1, block["last"]
+        before = lines[start][:block["col"]]
+        if block["alone"]:
+            lines[start:end] = [f"{before}# {part}\n" for part in local.split("\n")]
+        else:  # after code on its line: one line
+            lines[start] = f"{before}# {' '.join(local.split())}" + ("\n" if lines[start].endswith("\n") else "")
+    return "".join(lines)
 
 
 def keras_in_worker() -> dict[str, Any]:

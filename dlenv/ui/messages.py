@@ -182,3 +182,18 @@ def peak_note(note: str, lang: str) -> str:
     values = found.groupdict()
     values["units"] = values["units"].split(":")[0]  # "AVX-512, AMD Zen 5": names, not prose
     return t("peak_note_estimate", lang, **values)
+
+
+def install_hint(backend: str, lang: str) -> str:
+    """The line a page shows for a backend that is not installed, in ``lang``: its install
+    command, and the other command with when to use it (JAX on an NVIDIA GPU, PyTorch's
+    CPU-only build) said in ``lang``; the commands stay as code."""
+    from dlenv.measure import backends
+
+    module = backends.get(backend)
+    alternative = getattr(module, "INSTALL_ALTERNATIVE", None)
+    if alternative is None:
+        return t("not_installed", lang, backend=backend, command=module.INSTALL_COMMAND)
+    when, command = alternative
+    return t("not_installed_alt", lang, backend=backend, command=module.INSTALL_COMMAND,
+             alternative=t(when, lang, command=command))

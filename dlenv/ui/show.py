@@ -265,7 +265,7 @@ def graph_example(demo: dict[str, Any], lang: str) -> None:
     left, right = st.columns(2)
     left.graphviz_chart(charts.graph_dot(demo["operations"]))
     left.caption(t("learn_graph_caption", lang))
-    right.code(demo["source"], language="python")
+    right.code(demo["source"], language="python", wrap_lines=True)
     names = {**chart_names(lang), **{mode: t(f"learn_mode_{mode}", lang) for mode in graphdemo.MODES}}
     right.plotly_chart(charts.mode_times(demo["timings"], names, t("learn_chart", lang), t("learn_axis_us", lang)),
                        width="stretch")
@@ -293,9 +293,10 @@ def tf_versions_example(demo: dict[str, Any], lang: str) -> None:
     they agree, a sentence from the timings, then why they differ."""
     left, right = st.columns(2)
     left.markdown(f"**{t('tfv_code_tf1', lang)}**")
-    left.code(demo["code"]["tf1"], language="python", wrap_lines=True)
+    # The code that ran, its comments in the page's language (the code itself unchanged).
+    left.code(tfversions.shown_code(demo["code"]["tf1"], lang), language="python", wrap_lines=True)
     right.markdown(f"**{t('tfv_code_tf2', lang)}**")
-    right.code(demo["code"]["tf2"], language="python", wrap_lines=True)
+    right.code(tfversions.shown_code(demo["code"]["tf2"], lang), language="python", wrap_lines=True)
     names = {**chart_names(lang), **{way: t(f"tfv_way_{way}", lang) for way in tfversions.WAYS}}
     left, right = st.columns(2)
     left.plotly_chart(charts.mode_times(demo["timings"], names, t("tfv_chart", lang), t("learn_axis_us", lang)),

@@ -3,6 +3,8 @@
 Each of ``tensorflow``, ``jax`` and ``torch`` here provides:
 
     NAME, PACKAGE, INSTALL_HINT
+    INSTALL_COMMAND            the command alone; INSTALL_ALTERNATIVE: None or (i18n key of when,
+                               command), e.g. JAX on an NVIDIA GPU; INSTALL_HINT: both in English
     load(virtual_cpus)         import the framework and Keras, apply runtime settings
     versions() -> dict         framework, Keras and related versions
     devices() -> [DeviceInfo]  every device the framework sees, with stable ids

@@ -12,7 +12,10 @@ from dlenv.measure.devices import DeviceInfo
 
 NAME = "jax"
 PACKAGE = "jax"
-INSTALL_HINT = 'pip install "jax[cpu]"  (on an NVIDIA GPU: pip install "jax[cuda12]")'
+INSTALL_COMMAND = 'pip install "jax[cpu]"'
+# Another command and when to use it (the i18n key that says when: the pages say it in their language).
+INSTALL_ALTERNATIVE = ("install_on_nvidia", 'pip install "jax[cuda12]"')
+INSTALL_HINT = f"{INSTALL_COMMAND}  (on an NVIDIA GPU: {INSTALL_ALTERNATIVE[1]})"
 PLATFORMS = ("cpu", "gpu", "tpu")
 
 

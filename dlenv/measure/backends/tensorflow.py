@@ -16,7 +16,9 @@ from dlenv.measure.peaks import TPU_PCI_DEVICES
 
 NAME = "tensorflow"
 PACKAGE = "tensorflow"
-INSTALL_HINT = "pip install tensorflow"
+INSTALL_COMMAND = "pip install tensorflow"
+INSTALL_ALTERNATIVE = None
+INSTALL_HINT = INSTALL_COMMAND
 
 
 def load() -> None:

@@ -12,7 +12,10 @@ from dlenv.measure.devices import DeviceInfo
 
 NAME = "torch"
 PACKAGE = "torch"
-INSTALL_HINT = "pip install torch  (CPU only: pip install torch --index-url https://download.pytorch.org/whl/cpu)"
+INSTALL_COMMAND = "pip install torch"
+# Another command and when to use it (the i18n key that says when: the pages say it in their language).
+INSTALL_ALTERNATIVE = ("install_cpu_only", "pip install torch --index-url https://download.pytorch.org/whl/cpu")
+INSTALL_HINT = f"{INSTALL_COMMAND}  (CPU only: {INSTALL_ALTERNATIVE[1]})"
 
 
 def load() -> None:
