@@ -119,8 +119,19 @@ def test_every_page_after_its_run_in_both_languages(browser, server, lang):
             assert any("가" <= ch <= "힣" for ch in title), (name, title)
         if check:
             check(page, lang)
+        # The tables' columns fit the 1280 px window: none runs past the right edge into a scrollbar.
+        # On the Leaderboard, the board (its first table); the teacher's moderation table below it
+        # still scrolls sideways (about 300 px over with this tour's data).
+        overflow = tables_overflow(page)[:1] if name == "leaderboard" else tables_overflow(page)
+        assert [px for px in overflow if px > 1] == [], (name, overflow)
         screenshot(page, f"tour-{name}-{lang}", readme=True)
     page.context.close()
+
+
+def tables_overflow(page) -> list[int]:
+    """For each table on the page, how many pixels of its columns lie beyond its right edge (0: fits)."""
+    return page.get_by_test_id("stDataFrame").locator(".dvn-scroller").evaluate_all(
+        "nodes => nodes.map(n => n.scrollWidth - n.clientWidth)")
 
 
 def save_session(page, lang: str) -> None:

@@ -6,7 +6,8 @@ the table a page shows, as plain data (no Streamlit call), so it can be tested o
 (``label``, ``timing``, ``median_s``...), so code and tests can find a column whatever the
 language; what a reader sees is the header from ``dlenv.i18n`` (``st.column_config``).
 
-Formatting rules (issue 15, item 2; the classroom review's "1.33e+03 ms"):
+Formatting rules (issue 15, item 2; the classroom review's "1.33e+03 ms"; the functions live in
+``dlenv.formats``, which the command line shares):
 
 * times: 3 significant figures in the unit that keeps the number between 1 and 999
   (s, ms, µs, ns), so an exponent never appears;
@@ -24,14 +25,15 @@ Formatting rules (issue 15, item 2; the classroom review's "1.33e+03 ms"):
 
 from __future__ import annotations
 
-import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from dlenv.formats import is_number, number_text, percent_text, time_text
 from dlenv.i18n import TEXT, t
 from dlenv.precision import dtype_label
 from dlenv.vocab import TRAIN_PRECISIONS
@@ -76,43 +78,6 @@ class PeopleTable:
     helps: dict[str, str] = field(default_factory=dict)
     marks: list[str] = field(default_factory=list)
     common: dict[str, str] = field(default_factory=dict)
-
-
-def time_text(seconds: object) -> str:
-    """``seconds`` as people read a time: "4.12 ms", "512 µs", "1.33 s"; "" when missing.
-
-    3 significant figures, rounded before the unit is chosen, so 0.99996 s reads "1 s" and
-    never "1e+03 ms".
-    """
-    if not _number(seconds):
-        return ""
-    value = float(f"{float(seconds):.3g}")
-    if value >= 1000:
-        return f"{value:,.0f} s"
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if value >= scale:
-            return f"{value / scale:.3g} {unit}"
-    return f"{value / 1e-9:.3g} ns" if value > 0 else "0 s"
-
-
-def number_text(value: object) -> str:
-    """A rate or a count for a table: 3 significant figures, thousands separators from 1,000
-    on ("1,234", "56.8", "0.0123"); "" when missing."""
-    if not _number(value):
-        return ""
-    number = float(value)
-    if abs(number) >= 1000:
-        return f"{number:,.0f}"
-    if number != 0 and abs(number) < 0.001:
-        return "< 0.001"
-    return f"{number:.3g}"
-
-
-def percent_text(value: object) -> str:
-    """A share in percent ("12%", "0.5%"); "" when missing."""
-    if not _number(value):
-        return ""
-    return f"{float(value):.0f}%" if abs(float(value)) >= 10 else f"{float(value):.2g}%"
 
 
 def workload_text(row: Mapping[str, Any], lang: str) -> str:
@@ -272,13 +237,40 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
     return PeopleTable(out.reset_index(drop=True), shown, headers, helps, marks, common)
 
 
+# The width a table has beside the open sidebar in a 1280 px window, and what a cell adds to its
+# text (padding on both sides); a text's width is estimated at 7.5 px a character, 14 px a Hangul
+# or other wide one (the app's 14 px font). The label column never gets narrower than LABEL_MIN_PX.
+TABLE_PX, CELL_PADDING_PX, LABEL_MIN_PX, LABEL_MAX_PX = 818, 20, 160, 400
+
+
+def text_px(text: str) -> float:
+    """About how many pixels ``text`` takes in a table cell's font (see ``TABLE_PX``)."""
+    return sum(14.0 if unicodedata.east_asian_width(char) in "WF" else 7.5 for char in text)
+
+
+def label_width(table: PeopleTable) -> int | None:
+    """The label column's width in pixels: None (as wide as its longest label) when every shown
+    column fits ``TABLE_PX`` that way, else what the other shown columns leave, from
+    ``LABEL_MIN_PX`` to ``LABEL_MAX_PX``: a long label ends in "…" there (whole on hover),
+    and the last column is never cut off at the right edge."""
+    def need(key: str) -> float:
+        cells = [table.headers[key], *table.frame[key].astype(str)] if key in table.frame else [table.headers[key]]
+        return max(text_px(cell) for cell in cells) + CELL_PADDING_PX
+
+    others = sum(need(key) for key in table.shown if key != "label")
+    if "label" not in table.shown or need("label") + others <= TABLE_PX:
+        return None
+    return int(max(LABEL_MIN_PX, min(LABEL_MAX_PX, TABLE_PX - others)))
+
+
 def show(df: pd.DataFrame, lang: str, *, height: int | None = None) -> PeopleTable:
     """Draw ``df`` as ``for_people`` formats it: the main columns, the rest hidden (the
     table's "Show/hide columns" menu), one caption per mark used. Returns what it drew."""
     import streamlit as st
 
     table = for_people(df, lang)
-    config = {key: st.column_config.TextColumn(table.headers[key], help=table.helps.get(key))
+    config = {key: st.column_config.TextColumn(table.headers[key], help=table.helps.get(key),
+                                               width=label_width(table) if key == "label" else None)
               for key in table.frame}
     hidden = [key for key in table.frame if key not in table.shown and key not in table.common]
     if table.common:
@@ -321,7 +313,5 @@ def _present(value: object) -> bool:
         return True
 
 
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value)) \
-        if not hasattr(value, "item") else _number(value.item())
+_number = is_number
 
