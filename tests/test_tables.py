@@ -54,7 +54,9 @@ def test_a_column_with_one_value_on_every_row_is_said_once_above_the_table():
 
     mixed = tables.for_people(rows, "en")
     assert "backend" in mixed.shown or mixed.frame["backend"].nunique() < 2
-    assert "device" in mixed.shown and "device" not in mixed.common and len(mixed.shown) == tables.MAX_SHOWN
+    assert "device" in mixed.shown and "device" not in mixed.common and len(mixed.shown) <= tables.MAX_SHOWN
+    # The reference sets' long machine names beside nine columns: the spread goes to the menu to make room.
+    assert "machine" in mixed.shown and "iqr_s" not in mixed.shown and "iqr_s" in mixed.frame
 
 
 def test_a_training_is_named_in_korean_with_its_pipeline_and_precision_policy():

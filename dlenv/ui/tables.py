@@ -60,6 +60,9 @@ SAID_ONCE = ("device", "backend", "dtype")
 # first (the label already ends with the dtype; GB/s and the timing method matter least).
 MAX_SHOWN = 9
 HIDDEN_FIRST = ("dtype", "gbps", "timing")
+# Then, when the free-text columns (``FREE_TEXT_MIN_PX``) would not get even their minimum width
+# beside the others, these go to the menu too.
+HIDDEN_WHEN_TIGHT = ("iqr_s",)
 # Header tooltips (i18n keys).
 HELP = {"median_s": "col_median_help", "iqr_s": "col_iqr_help", "pct_of_peak": "col_pct_help",
         "gflops": "col_gflops_help", "provenance": "col_provenance_help"}
@@ -233,34 +236,61 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
         marks.append(t("mark_over_peak", lang, mark=OVER_PEAK_MARK))
     headers = {key: t(HEADERS[key], lang) for key in out}
     helps = {key: t(HELP[key], lang) for key in out if key in HELP}
-    common = {key: str(out[key].iloc[0]) for key in SAID_ONCE if key in out and key not in shown and len(out)}
-    return PeopleTable(out.reset_index(drop=True), shown, headers, helps, marks, common)
+    # Said once above the table only when it is one value on every row (a mixed dtype hidden to
+    # make room is not "float32" for all).
+    common = {key: str(out[key].iloc[0]) for key in SAID_ONCE
+              if key in out and key not in shown and len(out) and out[key].nunique() < 2}
+    table = PeopleTable(out.reset_index(drop=True), shown, headers, helps, marks, common)
+    for key in HIDDEN_WHEN_TIGHT:  # long free text (machine names) beside many columns: make room
+        if key in shown and _tight(table):
+            shown.remove(key)
+    return table
 
 
 # The width a table has beside the open sidebar in a 1280 px window, and what a cell adds to its
-# text (padding on both sides); a text's width is estimated at 7.5 px a character, 14 px a Hangul
-# or other wide one (the app's 14 px font). The label column never gets narrower than LABEL_MIN_PX.
-TABLE_PX, CELL_PADDING_PX, LABEL_MIN_PX, LABEL_MAX_PX = 818, 20, 160, 400
+# text (padding on both sides); a text's width is estimated at 6.6 px a character, 14 px a Hangul
+# or other wide one (the app's 14 px font: measured on the tour's screenshots, 6.2 to 6.5).
+TABLE_PX, CELL_PADDING_PX = 818, 17
+# The columns whose text has no bound (what was measured, a machine's name): they share what the
+# other shown columns leave, each at least its minimum (px).
+FREE_TEXT_MIN_PX = {"label": 160, "machine": 110}
 
 
 def text_px(text: str) -> float:
     """About how many pixels ``text`` takes in a table cell's font (see ``TABLE_PX``)."""
-    return sum(14.0 if unicodedata.east_asian_width(char) in "WF" else 7.5 for char in text)
+    return sum(14.0 if unicodedata.east_asian_width(char) in "WF" else 6.6 for char in text)
 
 
-def label_width(table: PeopleTable) -> int | None:
-    """The label column's width in pixels: None (as wide as its longest label) when every shown
-    column fits ``TABLE_PX`` that way, else what the other shown columns leave, from
-    ``LABEL_MIN_PX`` to ``LABEL_MAX_PX``: a long label ends in "…" there (whole on hover),
-    and the last column is never cut off at the right edge."""
-    def need(key: str) -> float:
-        cells = [table.headers[key], *table.frame[key].astype(str)] if key in table.frame else [table.headers[key]]
-        return max(text_px(cell) for cell in cells) + CELL_PADDING_PX
+def needed_px(table: PeopleTable, key: str) -> float:
+    """About how wide column ``key`` is when sized to its header and cells (as the grid sizes it)."""
+    cells = [table.headers[key], *table.frame[key].astype(str)] if key in table.frame else [table.headers[key]]
+    return max(text_px(cell) for cell in cells) + CELL_PADDING_PX
 
-    others = sum(need(key) for key in table.shown if key != "label")
-    if "label" not in table.shown or need("label") + others <= TABLE_PX:
-        return None
-    return int(max(LABEL_MIN_PX, min(LABEL_MAX_PX, TABLE_PX - others)))
+
+def _tight(table: PeopleTable) -> bool:
+    """Whether the shown columns overflow ``TABLE_PX`` even with the free-text ones at their minimum."""
+    return sum(FREE_TEXT_MIN_PX[key] if key in FREE_TEXT_MIN_PX else needed_px(table, key)
+               for key in table.shown) > TABLE_PX
+
+
+def column_widths(table: PeopleTable) -> dict[str, int]:
+    """Fixed widths (px) for the free-text columns (``FREE_TEXT_MIN_PX``) when the shown columns,
+    each as wide as its text, would not fit ``TABLE_PX``; empty when they fit. The free-text
+    columns share what the others leave: each its minimum, then what is left over it, the
+    narrower needs met first. A long text ends in "…" there (whole on hover), and the last
+    column is never cut off at the right edge."""
+    free = sorted((key for key in FREE_TEXT_MIN_PX if key in table.shown), key=lambda key: needed_px(table, key))
+    room = TABLE_PX - sum(needed_px(table, key) for key in table.shown if key not in free)
+    if not free or sum(needed_px(table, key) for key in free) <= room:
+        return {}
+    widths = {key: FREE_TEXT_MIN_PX[key] for key in free}
+    extra = room - sum(widths.values())
+    for index, key in enumerate(free):  # what is left over the minimums, the narrower needs met first
+        share = max(0.0, extra) / (len(free) - index)
+        grow = max(0.0, min(needed_px(table, key) - widths[key], share))
+        widths[key] += int(grow)
+        extra -= grow
+    return widths
 
 
 def show(df: pd.DataFrame, lang: str, *, height: int | None = None) -> PeopleTable:
@@ -269,8 +299,8 @@ def show(df: pd.DataFrame, lang: str, *, height: int | None = None) -> PeopleTab
     import streamlit as st
 
     table = for_people(df, lang)
-    config = {key: st.column_config.TextColumn(table.headers[key], help=table.helps.get(key),
-                                               width=label_width(table) if key == "label" else None)
+    widths = column_widths(table)
+    config = {key: st.column_config.TextColumn(table.headers[key], help=table.helps.get(key), width=widths.get(key))
               for key in table.frame}
     hidden = [key for key in table.frame if key not in table.shown and key not in table.common]
     if table.common:
