@@ -346,7 +346,7 @@ def test_the_teacher_hides_and_restores_and_the_leaderboard_follows(class_app):
     assert t("class_wrong_password", "en") in [e.value for e in at.error]
     type_secret(at, t("class_teacher_password", "en"), t("class_teacher_unlock", "en"), PASSWORD)
     additions = at.dataframe[1].value
-    assert set(additions["Nickname"]) == {"kim", "<b>lee</b>"} and set(additions["How"]) == {"page: upload"}
+    assert set(additions["Who · how"]) == {"kim · page: upload", "<b>lee</b> · page: upload"}
     at.selectbox(key="class_mod_nickname").select("kim").run()
     next(b for b in at.button if b.label == t("class_hide_nickname", "en")).click().run()
     assert at.dataframe[0].value["Machine"].tolist() == ["lee-laptop"]

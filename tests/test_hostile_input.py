@@ -556,6 +556,14 @@ def test_every_cli_flag_refuses_bad_values_with_exit_2_and_one_line(capsys, no_m
     assert_exit_2_with_one_line(argv, capsys, named)
 
 
+@pytest.mark.parametrize(("command", "flag"), [
+    (["run", "mlp"], "--width"), (["run", "train"], "--width"), (["run", "train"], "--depth"),
+    (["run", "train"], "--batch"), (["run", "train"], "--samples")])
+def test_an_empty_flag_value_is_refused_not_taken_for_the_default(command, flag, capsys, no_measuring):
+    # Found by the test above: "--width=" measured a width of 512 (an empty text read as no value).
+    assert_exit_2_with_one_line([*command, f"{flag}="], capsys, flag.lstrip("-"), "'' is not allowed")
+
+
 @settings_for(150)
 @given(st.sampled_from(["matmul", "elementwise", "mlp", "cnn"]),
        st.lists(st.integers(1, 65536), min_size=1, max_size=3), st.lists(st.integers(1, 64), min_size=1, max_size=2),

@@ -39,7 +39,7 @@ NAMES = [
     "json", "ipynb", "nbformat", "english", "epyc", "xeon", "vcpu", "sxm", "pcie", "nvl", "hbm", "hbm3",
     "instinct", "rocm", "openxla", "mamf", "tesla", "npu", "sse", "avx", "fma", "neon", "sve", "amx",
 ]
-UNITS = ["flop", "flops", "mflop", "gflop", "tflop", "gib", "mib", "kib", "iqr", "ghz", "mhz"]
+UNITS = ["flop", "flops", "mflop", "gflop", "tflop", "gib", "mib", "kib", "iqr", "ghz", "mhz", "utc"]
 # Terms of art this course keeps in English, each beside a Korean gloss where it appears
 # ("eager (즉시 실행)", "동기화 없이 잰 시간(naive)"), as Korean deep-learning courses do.
 TERMS = ["eager", "naive", "shape"]

@@ -85,7 +85,8 @@ def test_a_bundled_reference_machine_is_named_in_the_page_language():
     rows = reference_rows()
     machines = set(tables.for_people(rows, "ko").frame["machine"])
     assert any(name.startswith(t("prov_reference", "ko") + ": ") for name in machines), machines
-    assert not any(name.startswith("reference:") for name in machines)
+    assert any(name.startswith(t("prov_published", "ko") + ": ") for name in machines), machines
+    assert not any(name.startswith(("reference:", "published:")) for name in machines)
 
 
 def test_a_mixed_precision_training_shows_its_keras_policy_as_its_dtype():

@@ -49,6 +49,12 @@ class _Parser(argparse.ArgumentParser):
 
 # ---------------------------------------------------------------- argument parsing
 
+def _given(text: str | None, default: str) -> str:
+    """A flag's text, or ``default`` when the flag was left out; an empty value ("--width ''") is
+    kept, to be refused, not mistaken for no value."""
+    return default if text is None else text
+
+
 def _int_list(flag: str, text: str, lo: int = 1, hi: int = 65536) -> list[int]:
     values = []
     for item in text.split(","):
@@ -243,7 +249,7 @@ def workload_specs(args: argparse.Namespace) -> list[Workload]:
         if args.workload == "mlp":
             return [MLP(depth=d, width=w, batch=b, mode=mo, input_dim=i, dtype=dt)
                     for dt, mo, d, w, b, i in itertools.product(
-                        dtypes, modes, depths, _int_list("--width", args.width or "512", 1, 16384), batches,
+                        dtypes, modes, depths, _int_list("--width", _given(args.width, "512"), 1, 16384), batches,
                         _int_list("--input", args.input))]
         return [CNN(depth=d, filters=f, batch=b, mode=mo, image=im, channels=c, dtype=dt)
                 for dt, mo, d, f, b, im, c in itertools.product(
@@ -267,9 +273,9 @@ def _train_specs(args: argparse.Namespace, dtypes: list[str]) -> list[Train]:
     precisions = _choice_list("--precision", args.train_precision, tuple(TRAIN_PRECISIONS))
     one = {flag: _int_one(flag, text, *PARAM_LIMITS[name])
            for flag, text, name in (("--epochs", args.epochs, "epochs"), ("--seed", args.seed, "seed"),
-                                    ("--depth", args.depth or "2", "depth"), ("--width", args.width or "128", "width"))}
-    samples = _int_one("--samples", args.samples, *PARAM_LIMITS["samples"]) if args.samples else None
-    batches = _int_list("--batch", args.batch or "32")
+                                    ("--depth", _given(args.depth, "2"), "depth"), ("--width", _given(args.width, "128"), "width"))}
+    samples = _int_one("--samples", args.samples, *PARAM_LIMITS["samples"]) if args.samples is not None else None
+    batches = _int_list("--batch", _given(args.batch, "32"))
     return [Train(model=model[0], dataset=dataset[0], epochs=one["--epochs"], batch=b, seed=one["--seed"],
                   pipeline=p, depth=one["--depth"], width=one["--width"], samples=samples,
                   dtype=TRAIN_PRECISIONS[precision])

@@ -325,22 +325,30 @@ def teacher_access(db: Store, lang: str) -> bool:
 
 
 def additions_table(additions: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The moderation list for people: whether hidden (by whom), when, who, how, what. Hidden
-    comes second: what the teacher acts on stays in view when the window is narrow."""
+    """The moderation list for people: whether hidden (by whom), when, who and how, what kind of
+    number, on what, what. Hidden comes second, what the teacher acts on; two facts share a
+    column where that keeps the table within a 1280-pixel window (``ADDITION_WIDTHS``)."""
     hidden = additions["hidden_at"].notna()
+    how = additions["source"].map(lambda source: t(f"class_src_{source}", lang) if f"class_src_{source}" in TEXT
+                                  else source)
     return pd.DataFrame({
         t("class_col_id", lang): additions["id"],
         t("class_col_hidden", lang): [t("class_hidden_by", lang, who=who or "?") if gone else ""
                                       for gone, who in zip(hidden, additions["hidden_by"], strict=True)],
-        t("class_col_added_at", lang): additions["added_at"].dt.strftime("%Y-%m-%d %H:%M").fillna("?"),
-        t("class_col_nickname", lang): additions["added_by"].fillna("?"),
-        t("class_col_source", lang): additions["source"].map(
-            lambda source: t(f"class_src_{source}", lang) if f"class_src_{source}" in TEXT else source),
+        t("class_col_added_at", lang): additions["added_at"].dt.strftime("%m-%d %H:%M").fillna("?"),
+        t("class_col_who_how", lang): [f"{_who(who)} · {way}" for who, way in zip(additions["added_by"], how,
+                                                                                  strict=True)],
         t("class_col_provenance", lang): additions["provenance"].map(lambda kind: t(f"prov_{kind}", lang)),
-        t("class_col_machine", lang): additions["machine"],
-        t("class_col_device", lang): additions["device_name"],
+        t("class_col_machine_device", lang): [f"{machine} · {device}" for machine, device
+                                              in zip(additions["machine"], additions["device_name"], strict=True)],
         t("class_col_what", lang): [_what(row, lang) for row in additions.to_dict("records")],
     })
+
+
+# Column widths (px) of the moderation table: 812 in all, the main area's width in a 1280-pixel
+# window with the sidebar open. Longer texts end in "…" and read whole on hover.
+ADDITION_WIDTHS = {"class_col_id": 50, "class_col_hidden": 90, "class_col_added_at": 95, "class_col_who_how": 150,
+                   "class_col_provenance": 105, "class_col_machine_device": 150, "class_col_what": 172}
 
 
 def _who(nickname: object) -> str:
@@ -370,9 +378,8 @@ def moderation(db: Store, lang: str) -> None:
         st.info(t("class_no_additions", lang))
         return
     # The long columns ellipsize (the full text is in the cell's tooltip) so the table fits 1280 px.
-    narrow = {t(key, lang): st.column_config.TextColumn(width="medium")
-              for key in ("class_col_machine", "class_col_device", "class_col_what")}
-    st.dataframe(additions_table(additions, lang), hide_index=True, height=300, column_config=narrow)
+    widths = {t(key, lang): st.column_config.Column(width=px) for key, px in ADDITION_WIDTHS.items()}
+    st.dataframe(additions_table(additions, lang), hide_index=True, height=300, column_config=widths)
     by_nickname, by_result = st.columns(2)
     names = db.nicknames()
     nickname = by_nickname.selectbox(t("class_pick_nickname", lang), names, index=None, key="class_mod_nickname",

@@ -159,12 +159,13 @@ def label_text(label: str, lang: str) -> str:
 
 
 def machine_text(machine: str, lang: str) -> str:
-    """A machine's name as the data gives it, with dlenv's own "reference:" prefix (the bundled
-    sets, ``dlenv.data.reference.MACHINE_PREFIX``) in ``lang``."""
-    from dlenv.data.reference import MACHINE_PREFIX
+    """A machine's name as the data gives it, with dlenv's own prefixes for the bundled sets
+    ("reference:", "published:"; ``dlenv.data.reference``) in ``lang``."""
+    from dlenv.data.reference import MACHINE_PREFIX, PUBLISHED_PREFIX
 
-    if machine.startswith(MACHINE_PREFIX):
-        return f"{t('prov_reference', lang)}: {machine[len(MACHINE_PREFIX):].strip()}"
+    for prefix, kind in ((MACHINE_PREFIX, "reference"), (PUBLISHED_PREFIX, "published")):
+        if machine.startswith(prefix):
+            return f"{t(f'prov_{kind}', lang)}: {machine[len(prefix):].strip()}"
     return machine
 
 
