@@ -129,13 +129,13 @@ def with_series(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
             labels[key] = f"{label} · {html.escape(str(row['machine']))}"
         # Measured: the device's colour; anything else: its card's, the same on every chart
         # and every run (a naive and a synced line of one series share it, the naive paler).
-        colour = device_colour(row["device"]) if row["provenance"] == "measured" else card_colour(_card(row))
+        colour = device_colour(row["device"]) if row["provenance"] == "measured" else card_colour(card_key(row))
         colours[key] = paler(colour) if row["timing"] == "naive" else colour
     tuples = list(map(tuple, keys.itertuples(index=False, name=None)))
     return frame.assign(series=[labels[key] for key in tuples], colour=[colours[key] for key in tuples])
 
 
-def _card(row: dict[str, Any]) -> str:
+def card_key(row: dict[str, Any]) -> str:
     """The card a row is about: its ``card_key`` (the datasheet table's name, which published
     sets record), else its device's name, else its device id."""
     return next((str(row[key]) for key in ("card_key", "device_name") if isinstance(row.get(key), str) and row[key]),
@@ -157,7 +157,7 @@ def _series_label(row: dict[str, Any], names: dict[str, str], both_timings: bool
     timing = f" · {word(names, row['timing'])}" if both_timings and row["timing"] in ("naive", "synced") else ""
     if row["provenance"] == "measured":
         return f"{row['device']} · {backend}{timing}"
-    name = html.escape(_card(row))
+    name = html.escape(card_key(row))
     ran = row.get("matmul_precision")
     if ran and ran != row.get("dtype") and ran in _RAN_AS:
         name += f" · {_RAN_AS[ran]}"
@@ -410,7 +410,7 @@ def card_name(row: dict[str, Any]) -> str:
     a float32 matmul ran as there ("H100 SXM · TF32"), whatever the source's own device name."""
     ran = row.get("matmul_precision")
     ran_as = f" · {_RAN_AS[ran]}" if isinstance(ran, str) and ran != row.get("dtype") and ran in _RAN_AS else ""
-    return _card(row) + ran_as
+    return card_key(row) + ran_as
 
 
 def _peak_owner(row: dict[str, Any]) -> str:

@@ -88,13 +88,14 @@ def reference_lines(table: pd.DataFrame, frame: pd.DataFrame, workload: str, dty
                     cards: Sequence[str]) -> pd.DataFrame:
     """Published and predicted figures of ``cards`` (``dlenv.compare``) for matmuls in ``dtype``:
     for each card and provenance, its best GFLOP/s over the square sizes the board's best rows
-    measured. Columns: name, card (``dlenv.charts.card_name``), provenance, value (GFLOP/s), size
+    measured. Columns: name, card (``dlenv.charts.card_name``), colour (the card's on every chart),
+    provenance, value (GFLOP/s), size
     (the N it was reached at), source. Empty for other workloads (the
     bundled sets publish matmuls only) or a board without square matmuls."""
     from dlenv import compare
     from dlenv.data.results import to_dataframe
 
-    empty = pd.DataFrame(columns=["name", "card", "provenance", "value", "size", "source"])
+    empty = pd.DataFrame(columns=["name", "card", "colour", "provenance", "value", "size", "source"])
     if workload != "matmul" or table.empty or not cards:
         return empty
     best = frame[frame["id"].isin(table["id"])]
@@ -109,11 +110,13 @@ def reference_lines(table: pd.DataFrame, frame: pd.DataFrame, workload: str, dty
     figures = to_dataframe(comparison.document)
     # One name per card, as the charts give it: the published H100 is "NVIDIA H100 80GB HBM3" in
     # its source and "H100 SXM" in the datasheet table, and both are "H100 SXM · TF32" here.
-    figures["card"] = [charts.card_name(row) for row in figures.to_dict("records")]
+    rows = figures.to_dict("records")
+    figures["card"] = [charts.card_name(row) for row in rows]
+    figures["colour"] = [charts.card_colour(charts.card_key(row)) for row in rows]
     lines = []
     for (card, provenance), part in figures.groupby(["card", "provenance"], sort=True):
         top = part.loc[part["gflops"].idxmax()]
-        lines.append({"name": f"{card} · {provenance}", "card": card, "provenance": provenance,
+        lines.append({"name": f"{card} · {provenance}", "card": card, "colour": top["colour"], "provenance": provenance,
                       "value": float(top["gflops"]), "size": int(top["param_m"]),
                       "source": top.get("provenance_source") or ""})
     return pd.DataFrame(lines, columns=list(empty.columns))
@@ -156,8 +159,7 @@ def figure(table: pd.DataFrame, lines: pd.DataFrame, environments: Mapping[int, 
         showlegend=False))
     for line in lines.to_dict("records"):
         label = f"{html.escape(line['card'])} ({html.escape(names.get(line['provenance'], line['provenance']))})"
-        colour = charts.card_colour(line["card"].split(" · ")[0])  # the card's colour on every chart
-        _vertical(fig, line["value"], label, "dot" if line["provenance"] == "predicted" else "dash", colour)
+        _vertical(fig, line["value"], label, "dot" if line["provenance"] == "predicted" else "dash", line["colour"])
     median = median_laptop(table)
     if median:
         _vertical(fig, median, words["median"], "solid", "#888888")

@@ -105,6 +105,17 @@ def from_level(device: DeviceInfo, dtype: str, level: str) -> str:
     return dtype
 
 
+def train_policy(dtype: str) -> str:
+    """The Keras dtype policy of a training whose layers compute in ``dtype`` ("float16" ->
+    "mixed_float16"; ``dlenv.vocab.TRAIN_PRECISIONS``); a policy name is returned as it is, and
+    so is a dtype no policy computes in."""
+    from dlenv.vocab import TRAIN_PRECISIONS
+
+    if dtype in TRAIN_PRECISIONS:
+        return dtype
+    return next((policy for policy, compute in TRAIN_PRECISIONS.items() if compute == dtype), dtype)
+
+
 def dtype_label(row: Mapping[str, Any]) -> str:
     """A result's dtype as tables and charts show it: "float32 (TF32)" when the matmul ran
     narrower than its dtype, the Keras policy ("mixed_float16") for a training in float16 or
@@ -115,9 +126,8 @@ def dtype_label(row: Mapping[str, Any]) -> str:
     pandas NaN) means the dtype.
     """
     dtype = str(row.get("dtype"))
-    if row.get("workload") == "train" and dtype in ("float16", "bfloat16"):
-        # A training in float16 or bfloat16 is Keras mixed precision: float32 weights, narrow compute.
-        return f"mixed_{dtype}"
+    if row.get("workload") == "train":  # float16 there is Keras mixed precision: float32 weights
+        return train_policy(dtype)
     ran = row.get("matmul_precision")
     if not isinstance(ran, str) or not ran or ran == dtype:
         return dtype

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from test_store import make_doc, sized
 
 from dlenv import leaderboard as lb
+from dlenv.charts import card_colour
 from dlenv.cli import main
 from dlenv.data import results
 from dlenv.data.classcode import MAX_NICKNAME, AccessError, check_nickname, hash_code, matches_hash, same_code
@@ -412,6 +413,9 @@ def test_the_leaderboard_draws_published_and_predicted_gpus_as_lines_not_ranks(c
     legend = {trace["name"] for trace in figure["data"] if trace["type"] == "scatter"}
     assert legend == {"H100 SXM · TF32 (published)", "H100 SXM · TF32 (predicted)", "T4 (predicted)", "median laptop"}
     assert not figure["layout"].get("annotations") and len(figure["layout"]["shapes"]) == 4
+    colours = {trace["name"]: trace["line"]["color"] for trace in figure["data"] if trace["type"] == "scatter"}
+    assert colours["H100 SXM · TF32 (published)"] == colours["H100 SXM · TF32 (predicted)"] == card_colour("H100 SXM")
+    assert colours["T4 (predicted)"] == card_colour("T4") != card_colour("H100 SXM")
     assert os.environ["DLENV_CLASS_CODE"] not in json.dumps(figure)
 
 

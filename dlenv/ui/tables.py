@@ -35,8 +35,7 @@ import pandas as pd
 
 from dlenv.formats import is_number, number_text, percent_text, time_text
 from dlenv.i18n import TEXT, t
-from dlenv.precision import dtype_label
-from dlenv.vocab import TRAIN_PRECISIONS
+from dlenv.precision import dtype_label, train_policy
 
 NOISY_MARK, BUSY_MARK, OVER_PEAK_MARK = "⚠", "◔", "↑"
 
@@ -120,11 +119,9 @@ def _training_words(p: Mapping[str, Any], dtype: str, lang: str) -> list[str]:
     name = f"ds_{p['dataset']}"
     dataset = (t(name, lang) if name in TEXT else str(p["dataset"])) + \
         (f" ({int(p['samples']):,})" if _present(p.get("samples")) else "")
-    policy = dtype if dtype in TRAIN_PRECISIONS else \
-        next((name for name, compute in TRAIN_PRECISIONS.items() if compute == dtype), dtype)
     return [t("wl_train", lang), model.upper(), t("wl_depth", lang, n=int(p["depth"])), width, dataset,
             t("wl_epochs", lang, n=int(p["epochs"])), t("wl_batch", lang, n=int(p["batch"])),
-            t(f"tr_pipe_{p['pipeline']}", lang), policy]
+            t(f"tr_pipe_{p['pipeline']}", lang), train_policy(dtype)]
 
 
 # The labels dlenv's specs give themselves (``Workload.label``), read back into their parts.

@@ -24,6 +24,7 @@ from dlenv.i18n import t
 from dlenv.measure import datasets, training
 from dlenv.measure.predict import PredictError
 from dlenv.measure.workloads import Train
+from dlenv.precision import train_policy
 from dlenv.serve.limits import Limits, largest_fitting
 from dlenv.serve.runner import Job
 from dlenv.ui import show
@@ -73,8 +74,8 @@ def policy_of(run: Mapping[str, Any]) -> str:
     policy = run.get("precision_policy")
     if isinstance(policy, str) and policy in TRAIN_PRECISIONS:
         return policy
-    dtype = run.get("dtype") or (run.get("params") or {}).get("dtype")
-    return next((name for name, compute in TRAIN_PRECISIONS.items() if compute == dtype), "float32")
+    dtype = run.get("dtype") or (run.get("params") or {}).get("dtype") or "float32"
+    return train_policy(str(dtype))
 
 
 def _name_parts(run: Mapping[str, Any], lang: str) -> tuple[str, str, str, str]:
