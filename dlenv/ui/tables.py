@@ -211,15 +211,16 @@ def for_people(df: pd.DataFrame, lang: str) -> PeopleTable:
     if "pct_of_peak" in df:
         # Above an estimated peak: the estimate is low (a reported base clock), said under the table.
         sources = df["peak_source"] if "peak_source" in df else [None] * len(df)
-        over = [_number(value) and float(value) > 100 and source == "estimate"
+        over = [is_number(value) and float(value) > 100 and source == "estimate"
                 for value, source in zip(df["pct_of_peak"], sources)]
         out["pct_of_peak"] = [percent_text(value) + (" " + OVER_PEAK_MARK if o else "")
                               for value, o in zip(df["pct_of_peak"], over)]
     if "other_cpu_share" in df:
-        out["other_cpu_share"] = [percent_text(100 * value) if _number(value) else "" for value in df["other_cpu_share"]]
+        out["other_cpu_share"] = [percent_text(100 * value) if is_number(value) else ""
+                                  for value in df["other_cpu_share"]]
     for key in ("threads", "n_samples"):
         if key in df:
-            out[key] = [f"{int(value):,}" if _number(value) else "" for value in df[key]]
+            out[key] = [f"{int(value):,}" if is_number(value) else "" for value in df[key]]
     filled = [key for key in out if (out[key] != "").any()]
     out = out[[key for key in HEADERS if key in filled]]
     shown = [key for key in MAIN if key in out and not (key in ONLY_WHEN_MIXED and out[key].nunique() < 2)]
@@ -339,7 +340,4 @@ def _present(value: object) -> bool:
         return not bool(pd.isna(value))
     except (TypeError, ValueError):  # a list or a dict: present
         return True
-
-
-_number = is_number
 
