@@ -157,10 +157,7 @@ def _series_label(row: dict[str, Any], names: dict[str, str], both_timings: bool
     timing = f" · {word(names, row['timing'])}" if both_timings and row["timing"] in ("naive", "synced") else ""
     if row["provenance"] == "measured":
         return f"{row['device']} · {backend}{timing}"
-    name = html.escape(card_key(row))
-    ran = row.get("matmul_precision")
-    if ran and ran != row.get("dtype") and ran in _RAN_AS:
-        name += f" · {_RAN_AS[ran]}"
+    name = html.escape(card_name(row))
     kind = names.get(row["provenance"], row["provenance"])
     return f"{name} · {backend}{timing} ({kind})" if backend else f"{name} ({kind})"
 
